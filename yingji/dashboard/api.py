@@ -1,0 +1,147 @@
+"""Map API: layer list, one GeoJSON layer per resource kind, the offline basemap, and 'what is inside'."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import orjson
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Router, Schema
+from pydantic import Field, model_validator
+
+from yingji.registry import queries as registry_queries
+from yingji.registry.resources import SPECS, ResourceSpec, spec_for
+
+from . import basemap, spatial
+
+router = Router(tags=["map"])
+MAP_SPECS = tuple(spec for spec in SPECS if spec.map_layer and spec.located)
+
+
+def _title_field(spec: ResourceSpec) -> str:
+    return spec.list_fields[0]
+
+
+def _map_spec(slug: str) -> ResourceSpec:
+    spec = spec_for(slug)
+    if spec is None or spec not in MAP_SPECS:
+        raise Http404(f"没有名为 {slug} 的图层")
+    return spec
+
+
+class LayerOut(Schema):
+    slug: str
+    label: str
+    color: str
+    count: int
+
+
+@router.get("/layers", response=list[LayerOut], summary="图层列表（每类资源一个图层）")
+def list_layers(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {"slug": s.slug, "label": s.label_plural, "color": s.map_color,
+         "count": registry_queries.visible(s, request.user).filter(longitude__isnull=False).count()}
+        for s in MAP_SPECS
+    ]
+
+
+@router.get("/layers/{slug}", summary="一个图层的 GeoJSON（可按列表相同的条件筛选）")
+def layer_geojson(request: HttpRequest, slug: str) -> HttpResponse:
+    """Compact GeoJSON built straight from value rows: the map loads tens of thousands of points."""
+    spec = _map_spec(slug)
+    rows = (
+        registry_queries.visible(spec, request.user, request.GET)
+        .filter(longitude__isnull=False)
+        .values_list("id", _title_field(spec), "longitude", "latitude")
+    )
+    features = [
+        {"type": "Feature", "id": pk, "properties": {"name": name},
+         "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}}
+        for pk, name, lon, lat in rows.iterator(chunk_size=5000)
+    ]
+    body = orjson.dumps({"type": "FeatureCollection", "layer": spec.slug, "features": features})
+    return HttpResponse(body, content_type="application/geo+json")
+
+
+@router.get("/basemap", summary="离线底图矢量图层（县界、乡镇、村、河流、海岸线、道路）")
+def basemap_geojson(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(basemap.basemap_bytes(), content_type="application/geo+json")
+
+
+class Circle(Schema):
+    lon: float = Field(ge=73, le=136)
+    lat: float = Field(ge=3, le=54)
+    radius_m: float = Field(gt=0, le=200_000)
+
+
+class WithinIn(Schema):
+    """A drawn circle or polygon; which layers to search (all when empty)."""
+
+    circle: Circle | None = None
+    polygon: dict[str, Any] | None = None
+    layers: list[str] = []
+
+    @model_validator(mode="after")
+    def one_shape(self) -> WithinIn:
+        if (self.circle is None) == (self.polygon is None):
+            raise ValueError("须且只能给出 circle 或 polygon 之一")
+        return self
+
+
+class WithinItem(Schema):
+    id: int
+    name: str
+    lon: float
+    lat: float
+    distance_m: float | None
+
+
+class WithinLayer(Schema):
+    slug: str
+    label: str
+    items: list[WithinItem]
+
+
+class WithinOut(Schema):
+    shape: Literal["circle", "polygon"]
+    area_km2: float
+    layers: list[WithinLayer]
+
+
+@router.post("/within", response=WithinOut, summary="框选：列出圆或多边形内的资源")
+def within(request: HttpRequest, payload: WithinIn) -> dict[str, Any]:
+    specs = [_map_spec(slug) for slug in payload.layers] if payload.layers else list(MAP_SPECS)
+    polygon = None
+    if payload.polygon is not None:
+        try:
+            polygon = spatial.polygon_from_geojson(payload.polygon)
+        except ValueError as exc:
+            raise ValidationError({"polygon": str(exc)}) from exc
+    layers = []
+    for spec in specs:
+        rows = list(
+            registry_queries.visible(spec, request.user)
+            .filter(longitude__isnull=False)
+            .values_list("id", _title_field(spec), "longitude", "latitude")
+        )
+        points = [(r[2], r[3]) for r in rows]
+        if payload.circle is not None:
+            c = payload.circle
+            mask = spatial.inside_circle(c.lon, c.lat, c.radius_m, points)
+            dists = spatial.distances_m(c.lon, c.lat, *zip(*points, strict=True)) if points else []
+        else:
+            mask = spatial.inside_polygon(polygon, points)
+            dists = [None] * len(points)
+        items = [
+            {"id": r[0], "name": r[1], "lon": r[2], "lat": r[3],
+             "distance_m": None if d is None else round(float(d), 1)}
+            for r, inside, d in zip(rows, mask, dists, strict=True) if inside
+        ]
+        items.sort(key=lambda i: i["distance_m"] or 0)
+        layers.append({"slug": spec.slug, "label": spec.label_plural, "items": items})
+    if payload.circle is not None:
+        area = 3.141592653589793 * (payload.circle.radius_m / 1000) ** 2
+    else:
+        area = spatial.area_km2(polygon)
+    return {"shape": "circle" if payload.circle else "polygon", "area_km2": round(area, 3), "layers": layers}

@@ -1,0 +1,1 @@
+"""Organisations (enterprises, schools) and emergency resources of the county."""

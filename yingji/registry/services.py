@@ -1,0 +1,94 @@
+"""Registry writes. Each validates the business rules, checks the actor's scope, runs in one
+transaction with its audit event, and publishes `registry.<model>.<verb>` after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+
+from yingji.core import audit, events
+from yingji.core.models import AuditAction
+from yingji.core.scoping import Principal, facts_of
+
+
+def _event_payload(obj: models.Model, verb: str) -> dict[str, Any]:
+    payload: dict[str, Any] = {"id": obj.pk, "kind": obj._meta.label_lower, "verb": verb, "name": str(obj)}
+    if hasattr(obj, "longitude"):
+        payload["lon"], payload["lat"] = obj.longitude, obj.latitude
+    return payload
+
+
+def _apply(obj: models.Model, data: Mapping[str, Any]) -> None:
+    """Set fields by name; relations accept an instance or a primary key."""
+    fields = {f.name: f for f in obj._meta.concrete_fields} | {f.attname: f for f in obj._meta.concrete_fields}
+    for name, value in data.items():
+        field = fields.get(name)
+        if field is None or not field.editable or field.primary_key:
+            raise ValidationError({name: "不可修改的字段"})
+        if value is None and not field.null:
+            value = field.get_default()  # API schemas send null for omitted optional fields
+        relation_by_id = field.is_relation and not isinstance(value, models.Model)
+        setattr(obj, field.attname if relation_by_id else field.name, value)
+
+
+def _default_owner(obj: models.Model, actor: Any) -> None:
+    """New records belong to the actor's department, enterprise or area unless stated otherwise."""
+    if hasattr(obj, "owner_department_id") and obj.owner_department_id is None:
+        obj.owner_department_id = getattr(actor, "department_id", None)
+    if hasattr(obj, "enterprise_id") and obj.enterprise_id is None and getattr(actor, "enterprise_id", None):
+        obj.enterprise_id = actor.enterprise_id
+    if hasattr(obj, "admin_area_id") and obj.admin_area_id is None and getattr(actor, "admin_area_id", None):
+        obj.admin_area_id = actor.admin_area_id
+
+
+def _check_may_change(obj: models.Model, actor: Any) -> None:
+    if not Principal.of(actor).may_change(facts_of(obj)):
+        raise PermissionDenied("超出您的数据权限范围：不能新增或修改属于其他单位或区域的记录")
+
+
+@transaction.atomic
+def create_record(model: type[models.Model], data: Mapping[str, Any], *, actor: Any) -> models.Model:
+    """Create one registry record after full validation; the actor must be allowed to own it."""
+    obj = model()
+    _apply(obj, data)
+    _default_owner(obj, actor)
+    obj.full_clean()
+    _check_may_change(obj, actor)
+    obj.save(force_insert=True)
+    audit.record_change(AuditAction.CREATE, obj, actor=actor, before=None)
+    events.publish(f"{obj._meta.label_lower}.created", _event_payload(obj, "created"), scope=facts_of(obj))
+    return obj
+
+
+@transaction.atomic
+def update_record(obj: models.Model, data: Mapping[str, Any], *, actor: Any) -> models.Model:
+    """Change fields of a record the actor may write; the record may not move out of their scope."""
+    _check_may_change(obj, actor)
+    before = audit.snapshot(obj)
+    _apply(obj, data)
+    obj.full_clean()
+    _check_may_change(obj, actor)
+    obj.save()
+    audit.record_change(AuditAction.UPDATE, obj, actor=actor, before=before)
+    events.publish(f"{obj._meta.label_lower}.updated", _event_payload(obj, "updated"), scope=facts_of(obj))
+    return obj
+
+
+@transaction.atomic
+def delete_record(obj: models.Model, *, actor: Any) -> None:
+    """Delete a record the actor may write; records still referenced elsewhere are refused."""
+    _check_may_change(obj, actor)
+    before = audit.snapshot(obj)
+    facts, payload = facts_of(obj), _event_payload(obj, "deleted")
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except models.ProtectedError as exc:
+        names = "、".join(sorted({str(o._meta.verbose_name) for o in exc.protected_objects}))
+        raise ValidationError(f"仍有{names}引用此记录，不能删除") from exc
+    obj.pk = payload["id"]
+    audit.record_change(AuditAction.DELETE, obj, actor=actor, before=before)
+    events.publish(f"{obj._meta.label_lower}.deleted", payload, scope=facts)

@@ -1,0 +1,27 @@
+"""URL map: pages, the Django admin, and the API under /api/v1 with the event stream beside it."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+from yingji.core.api import api
+from yingji.core.stream import event_stream
+from yingji.dashboard.api import router as map_router
+from yingji.registry.api import router as registry_router
+
+api.add_router("/registry", registry_router)
+api.add_router("/map", map_router)
+
+urlpatterns = [
+    path("api/v1/events/stream", event_stream, name="event_stream"),
+    path("api/v1/", api.urls),
+    # The admin signs in through our login so the second factor cannot be skipped.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("yingji.core.urls")),
+    path("", include("yingji.registry.urls")),
+    path("", include("yingji.dashboard.urls")),
+]
+
