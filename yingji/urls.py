@@ -7,9 +7,11 @@ from django.views.i18n import set_language
 
 from yingji.core.api import api
 from yingji.core.stream import event_stream
+from yingji.core.tokens_api import router as tokens_router
 from yingji.dashboard.api import router as map_router
 from yingji.registry.api import router as registry_router
 
+api.add_router("/auth", tokens_router)
 api.add_router("/registry", registry_router)
 api.add_router("/map", map_router)
 

@@ -11,7 +11,7 @@ class YingjiUserAdmin(UserAdmin):
     list_display = ("username", "full_name", "role", "department", "admin_area", "enterprise", "is_active")
     list_filter = ("role", "department", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("角色与范围", {"fields": ("role", "full_name", "phone", "department", "admin_area", "enterprise")}),
     )
     raw_id_fields = ("enterprise", "admin_area")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,6 +32,7 @@ def _error(request: HttpRequest, status: int, detail: object) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_model_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Business-rule failures from services: 422 with the field each message belongs to."""
+    errors: list[dict[str, Any]]
     if hasattr(exc, "error_dict"):
         errors = [{"field": f, "message": str(m)} for f, msgs in exc.message_dict.items() for m in msgs]
     else:

@@ -108,7 +108,9 @@ def verify_chain(batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
             if event.seq != expected_seq:
                 return checked, ChainBreak(expected_seq, f"事件 #{expected_seq} 缺失（下一个是 #{event.seq}）")
             if event.prev_hash != expected_prev:
-                return checked, ChainBreak(event.seq, f"事件 #{event.seq} 的前序哈希与 #{event.seq - 1} 不符（前一事件被删除或篡改）")
+                return checked, ChainBreak(
+                    event.seq, f"事件 #{event.seq} 的前序哈希与 #{event.seq - 1} 不符（前一事件被删除或篡改）"
+                )
             if event.compute_hash() != event.hash:
                 return checked, ChainBreak(event.seq, f"事件 #{event.seq} 的内容已被篡改（哈希不符）")
             expected_prev = event.hash

@@ -20,10 +20,16 @@ TOTP_ISSUER = "Yingji 应急"
 def issue_api_token(user: User, *, name: str, actor: Any, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token bound to `user`; the raw value is returned once and never stored."""
     raw = ApiToken.new_raw_token()
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], digest=hash_token(raw), expires_at=expires_at)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[:10], digest=hash_token(raw), expires_at=expires_at
+    )
     audit.record(
-        AuditAction.TOKEN_ISSUED, actor=actor, object_type="core.apitoken", object_id=token.pk,
-        object_repr=str(token), after={"user": user.username, "name": name},
+        AuditAction.TOKEN_ISSUED,
+        actor=actor,
+        object_type="core.apitoken",
+        object_id=token.pk,
+        object_repr=str(token),
+        after={"user": user.username, "name": name},
     )
     return token, raw
 
@@ -35,7 +41,10 @@ def revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit.record(
-            AuditAction.TOKEN_REVOKED, actor=actor, object_type="core.apitoken", object_id=token.pk,
+            AuditAction.TOKEN_REVOKED,
+            actor=actor,
+            object_type="core.apitoken",
+            object_id=token.pk,
             object_repr=str(token),
         )
     return token
@@ -71,7 +80,9 @@ def confirm_totp(user: User, code: str) -> bool:
         return False
     user.totp_confirmed = True
     user.save(update_fields=["totp_confirmed"])
-    audit.record(AuditAction.TOTP_ENABLED, actor=user, object_type="core.user", object_id=user.pk, object_repr=str(user))
+    audit.record(
+        AuditAction.TOTP_ENABLED, actor=user, object_type="core.user", object_id=user.pk, object_repr=str(user)
+    )
     return True
 
 

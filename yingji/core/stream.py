@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from .auth import user_for_token
 from .events import Event, backend
@@ -40,7 +41,9 @@ async def _events_for(principal: Principal, after_id: int, topics: tuple[str, ..
     subscription = backend().subscribe()
     try:
         yield "retry: 3000\n\n"
+        replayed_up_to = after_id
         for event in backend().recent(after_id):
+            replayed_up_to = event.id
             if wanted(event):
                 yield _frame(event)
         while True:
@@ -49,13 +52,14 @@ async def _events_for(principal: Principal, after_id: int, topics: tuple[str, ..
             except TimeoutError:
                 yield ": keep-alive\n\n"
                 continue
-            if wanted(event):
+            # Events delivered after subscribing but before the replay are queued too: send them once.
+            if event.id > replayed_up_to and wanted(event):
                 yield _frame(event)
     finally:
         subscription.close()
 
 
-async def event_stream(request: HttpRequest) -> HttpResponse:
+async def event_stream(request: HttpRequest) -> HttpResponseBase:
     """Stream events the user may see; `?topics=registry.,alarm.` narrows by topic prefix."""
     principal = await _authenticated_principal(request)
     if principal is None:

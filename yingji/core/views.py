@@ -12,6 +12,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -51,7 +52,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def second_factor_view(request: HttpRequest) -> HttpResponse:
     """Verify (or, the first time, enrol) the administrator's authenticator code."""
-    user = User.objects.filter(pk=request.session.get(PENDING_KEY), is_active=True).first()
+    pending = request.session.get(PENDING_KEY)
+    user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
     if user is None:
         return redirect("login")
     enrolling = not user.totp_confirmed
@@ -98,7 +100,7 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+def audit_log_export_view(request: HttpRequest, fmt: str) -> HttpResponseBase:
     _require_auditor(request)
     events = audit_events_for(request.user, request.GET)
     headers = ["序号", "时间", "操作人", "动作", "对象类型", "对象ID", "对象", "请求ID", "哈希"]

@@ -15,7 +15,7 @@ class ServiceBackedAdmin(admin.ModelAdmin):
     list_select_related = True
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).for_user(request.user)
+        return super().get_queryset(request).for_user(request.user)  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}

@@ -2,12 +2,14 @@
 
 
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.orm import create_schema
+from pydantic import ConfigDict
 
 from . import exporting, importing, queries, services
 from .resources import SPECS, ResourceSpec
@@ -27,12 +29,19 @@ class ImportReportOut(Schema):
     message: str
 
 
+class _InputSchema(Schema):
+    """Relations are read back as `admin_area`, so they are accepted under that name as well as `admin_area_id`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
 def _schemas(spec: ResourceSpec) -> tuple[type[Schema], type[Schema], type[Schema]]:
     model = spec.model
     name = model.__name__
     out = create_schema(model, name=f"{name}Out", exclude=["is_demo"])
-    create_in = create_schema(model, name=f"{name}In", fields=list(spec.form_fields))
-    patch_in = create_schema(model, name=f"{name}Patch", fields=list(spec.form_fields), optional_fields="__all__")
+    create_in = create_schema(model, name=f"{name}In", fields=list(spec.form_fields), base_class=_InputSchema)
+    patch_in = create_schema(model, name=f"{name}Patch", fields=list(spec.form_fields),
+                             optional_fields="__all__", base_class=_InputSchema)  # type: ignore[arg-type]
     return out, create_in, patch_in
 
 
@@ -53,7 +62,7 @@ def _register(spec: ResourceSpec) -> None:
         return {"count": records.count(), "items": list(records[max(offset, 0) : max(offset, 0) + limit])}
 
     @router.get(f"{base}/export", operation_id=f"export_{op}", summary=f"导出{spec.label_plural}")
-    def export_records(request: HttpRequest, format: str = "xlsx") -> HttpResponse:  # noqa: A002 - API field name
+    def export_records(request: HttpRequest, format: str = "xlsx") -> HttpResponseBase:  # noqa: A002 - API field name
         return exporting.export(spec, request.user, request.GET, format)
 
     @router.post(f"{base}/import", response=ImportReportOut, operation_id=f"import_{op}",
@@ -64,10 +73,11 @@ def _register(spec: ResourceSpec) -> None:
         dry_run: Form[bool] = True,
         valid_rows_only: Form[bool] = False,
         sheet: Form[str] = "",
+        crs: Form[str] = "wgs84",
     ) -> importing.ImportOutcome:
         return importing.import_file(
-            spec, file, file.name or "upload", actor=request.user, dry_run=dry_run,
-            valid_rows_only=valid_rows_only, sheet=sheet or None,
+            spec, cast(BinaryIO, file), file.name or "upload", actor=request.user, dry_run=dry_run,
+            valid_rows_only=valid_rows_only, sheet=sheet or None, crs=crs,
         )
 
     @router.get(f"{base}/{{pk}}", response=out, operation_id=f"get_{op}", summary=f"{spec.label}详情")

@@ -7,3 +7,5 @@ class RegistryConfig(AppConfig):
     name = "yingji.registry"
     label = "registry"
     verbose_name = "资源登记"
+    # `yingji demo` calls this (password=…) and prints the DemoSection it returns.
+    demo_loader = "yingji.registry.demo.loader.load_demo"

@@ -29,12 +29,12 @@ def apply_filters(queryset: QuerySet, spec: ResourceSpec, params: Mapping[str, s
         raw = params.get(field_name)
         if raw in (None, ""):
             continue
-        field = spec.model._meta.get_field(field_name)
-        if field.get_internal_type() == "BooleanField":
+        model_field = spec.field(field_name)
+        if model_field.get_internal_type() == "BooleanField":
             lowered = str(raw).lower()
             if lowered in TRUE_WORDS | FALSE_WORDS:
                 queryset = queryset.filter(**{field_name: lowered in TRUE_WORDS})
-        elif field.is_relation:
+        elif model_field.is_relation:
             if str(raw).isdigit():
                 queryset = queryset.filter(**{f"{field_name}_id": int(raw)})
         else:

@@ -7,6 +7,7 @@ the list/detail/edit pages, imports, exports and the map layer are generated fro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 
@@ -48,6 +49,10 @@ class ResourceSpec:
     @property
     def label_plural(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+    def field(self, name: str) -> models.Field:
+        """A concrete field of the model by name (reverse relations are never listed in a spec)."""
+        return cast(models.Field, self.model._meta.get_field(name))
 
     @property
     def located(self) -> bool:

@@ -17,7 +17,7 @@ from yingji.core.scoping import Principal, facts_of
 def _event_payload(obj: models.Model, verb: str) -> dict[str, Any]:
     payload: dict[str, Any] = {"id": obj.pk, "kind": obj._meta.label_lower, "verb": verb, "name": str(obj)}
     if hasattr(obj, "longitude"):
-        payload["lon"], payload["lat"] = obj.longitude, obj.latitude
+        payload["lon"], payload["lat"] = getattr(obj, "longitude", None), getattr(obj, "latitude", None)
     return payload
 
 

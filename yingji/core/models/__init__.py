@@ -3,8 +3,8 @@
 from .accounts import ApiToken, Department, User
 from .areas import AdminArea, AreaLevel
 from .audit import AuditAction, AuditEvent
-from .roads import Road, RoadClass
 from .base import LocatedModel, OwnedModel, ScopedQuerySet, TimeStampedModel
+from .roads import Road, RoadClass
 
 __all__ = [
     "AdminArea",

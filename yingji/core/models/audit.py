@@ -32,8 +32,10 @@ class AuditEvent(models.Model):
 
     seq = models.BigIntegerField("序号", unique=True)
     occurred_at = models.DateTimeField("时间", db_index=True)
+    # PROTECT, not SET_NULL: the hash covers actor_id, so nulling it would read as tampering. Accounts that
+    # acted are deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="操作人"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, verbose_name="操作人"
     )
     actor_name = models.CharField("操作人", max_length=150, blank=True)
     action = models.CharField("动作", max_length=40, db_index=True)

@@ -28,7 +28,12 @@ from ..validators import phone_validator
 def _enterprise_fk() -> models.ForeignKey:
     # Enterprises own some resources (their own brigades, stores, vehicles); county resources leave it empty.
     return models.ForeignKey(
-        "registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="所属企业"
+        "registry.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="所属企业",
     )
 
 
@@ -44,11 +49,17 @@ class RescueTeam(LocatedModel, OwnedModel):
     phone = models.CharField("联系电话", max_length=32, blank=True, validators=[phone_validator])
     enterprise = _enterprise_fk()
     leader_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="队长账号",
     )
 
-    scope_rule = ScopeRule(kind="registry.rescueteam", enterprise="enterprise", person="leader_user", shared_directory=True)
+    scope_rule = ScopeRule(
+        kind="registry.rescueteam", enterprise="enterprise", person="leader_user", shared_directory=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -69,7 +80,11 @@ class Expert(LocatedModel, OwnedModel):
     available = models.BooleanField("可调用", default=True)
     phone = models.CharField("联系电话", max_length=32, blank=True, validators=[phone_validator])
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="专家账号",
     )
 
@@ -88,8 +103,12 @@ class Warehouse(LocatedModel, OwnedModel):
     """A store of emergency supplies; its stock items say what it can send."""
 
     name = models.CharField("仓库名称", max_length=200)
-    level = models.CharField("级别", max_length=16, choices=[("county", "县级"), ("township", "乡镇级"), ("enterprise", "企业")],
-                             default="county")
+    level = models.CharField(
+        "级别",
+        max_length=16,
+        choices=[("county", "县级"), ("township", "乡镇级"), ("enterprise", "企业")],
+        default="county",
+    )
     area_m2 = models.FloatField("面积(㎡)", default=0, validators=[MinValueValidator(0)])
     manager = models.CharField("管理员", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True, validators=[phone_validator])

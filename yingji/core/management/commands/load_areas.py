@@ -21,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["boundary"] is None:
             counts = load_panshan_areas()
-            self.stdout.write(self.style.SUCCESS(f"已载入 {counts['townships']} 个乡镇级单位、{counts['villages']} 个村/社区"))
+            self.stdout.write(
+                self.style.SUCCESS(f"已载入 {counts['townships']} 个乡镇级单位、{counts['villages']} 个村/社区")
+            )
             return
         area = AdminArea.objects.filter(code=options["code"]).first()
         if area is None:

@@ -1,0 +1,83 @@
+"""`yingji demo`: migrate, load the demo county (marked as demo data), print the accounts, serve.
+
+Each app contributes its part through `demo_loader` on its AppConfig (see yingji.core.demo); all parts
+load in one transaction, so a failure leaves the previous demo data in place.
+"""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from typing import Any
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.module_loading import import_string
+
+from yingji.core.demo import DemoSection
+from yingji.core.demo_accounts import PASSWORD_ENV, DemoAccount, demo_password
+
+BANNER = "演示数据 / demo data — 虚构的盘山县应急资源，仅供演示，不得用于实际指挥"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def accounts_table(accounts: list[DemoAccount], password: str) -> list[str]:
+    """The demo accounts as aligned text lines (CJK characters count double)."""
+    rows = [("用户名", "角色", "密码", "范围")] + [(a.username, a.role_label, password, a.scope) for a in accounts]
+    widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+    return ["  ".join([*(_pad(cell, w) for cell, w in zip(row[:3], widths, strict=True)), row[3]]).rstrip()
+            for row in rows]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（盘山县演示资源与各角色账号）并启动服务；--load-only 只载入不启动"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--load-only", "--no-serve", action="store_true", dest="load_only",
+                            help="只迁移并载入演示数据，不启动服务")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        verbosity = options["verbosity"]
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1), stdout=self.stdout)
+        self.stdout.write(self.style.WARNING(BANNER))
+        password = demo_password()
+        started = time.perf_counter()
+        sections = self._load(password)
+        elapsed = time.perf_counter() - started
+        counts = "，".join(f"{label} {n}" for s in sections for label, n in s.counts.items())
+        self.stdout.write(self.style.SUCCESS(f"已载入演示数据（{elapsed:.1f} 秒）：{counts}"))
+        accounts = [a for s in sections for a in s.accounts]
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码可用环境变量 {PASSWORD_ENV} 修改）：")
+        for line in accounts_table(accounts, password):
+            self.stdout.write("  " + line)
+        for account in accounts:
+            if account.totp_secret:
+                self.stdout.write(f"\n{account.username} 需两步验证，TOTP 密钥：{account.totp_secret}")
+                self.stdout.write(f"当前验证码：yingji totp_code {account.username}")
+        if options["load_only"]:
+            return
+        self.stdout.write(f"\n启动服务：http://{options['host']}:{options['port']}/")
+        call_command("serve", host=options["host"], port=options["port"])
+
+    def _load(self, password: str) -> list[DemoSection]:
+        paths = [getattr(config, "demo_loader", "") for config in apps.get_app_configs()]
+        loaders = [import_string(path) for path in paths if path]
+        try:
+            with transaction.atomic():
+                return [load(password=password) for load in loaders]
+        except ProtectedError as exc:
+            blocking = ", ".join(sorted({f"{o._meta.verbose_name} {o}" for o in list(exc.protected_objects)[:5]}))
+            raise CommandError(f"演示数据已被其他记录引用，无法替换（{blocking}）；请先删除这些记录") from exc
