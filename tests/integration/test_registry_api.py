@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories
 from yingji.core.credit_code import make_credit_code
@@ -228,3 +229,26 @@ def test_garbage_bodies_never_cause_a_server_error(body: str, admin: Any) -> Non
 ])
 def test_odd_urls_never_cause_a_server_error(path: str, admin: Any) -> None:
     assert admin.get(f"{API}{path}").status_code < 500
+
+
+def test_township_is_taken_from_the_location_when_not_given(admin: Any, taiping: Any) -> None:
+    """A record placed inside 太平街道 without a township lands in 太平街道's scope."""
+    response = admin.post(f"{API}/shelters", json.dumps({"name": "无乡镇避难点", "capacity": 100, "longitude": LON,
+                                                         "latitude": LAT}), content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["admin_area"] == taiping.pk
+
+
+def test_import_without_township_column_locates_each_row(admin: Any, taiping: Any) -> None:
+    body = f"避难场所名称,容纳人数,经度,纬度\n甲,100,{LON},{LAT}\n".encode()
+    upload = SimpleUploadedFile("s.csv", body, content_type="text/csv")
+    response = admin.post(f"{API}/shelters/import", {"file": upload, "dry_run": "false"})
+    assert response.json()["written"] == 1, response.content
+    assert Shelter.objects.get(name="甲").admin_area_id == taiping.pk
+
+
+def test_api_messages_are_chinese_text_not_escapes(admin: Any) -> None:
+    body = json.dumps({"name": "坏", "capacity": -1})
+    response = admin.post(f"{API}/shelters", body, content_type="application/json")
+    assert response.status_code == 422
+    assert "大于或等于" in response.content.decode()

@@ -10,12 +10,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from .auth import API_AUTH
 
 log = logging.getLogger(__name__)
 
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON with Chinese text as is, not \\u escapes: integrators read these messages."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
     title="Yingji 应急 API",
     version="1",
     description="县域智慧应急管理平台 API。认证：浏览器会话（含 CSRF）或 `Authorization: Bearer <token>`。",

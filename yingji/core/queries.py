@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+import shapely
+from django.db.models import Max, QuerySet
+from shapely.geometry import shape
 
 from .models import AdminArea, AreaLevel, AuditEvent
 from .scoping import Principal
@@ -40,3 +43,29 @@ def area_by_name_or_code(value: str, county_code: str = "211122") -> AdminArea |
     value = value.strip()
     areas = AdminArea.objects.filter(code__startswith=county_code, level__gte=AreaLevel.TOWNSHIP)
     return areas.filter(code=value).first() or areas.filter(name=value).order_by("level").first()
+
+
+class TownshipLocator:
+    """Finds the township whose boundary contains a point; built once, then cheap per point."""
+
+    def __init__(self) -> None:
+        rows = AdminArea.objects.filter(level=AreaLevel.TOWNSHIP, geometry__isnull=False)
+        self._areas = [(pk, code) for pk, code in rows.values_list("id", "code")]
+        self._tree = shapely.STRtree([shape(g) for g in rows.values_list("geometry", flat=True)])
+
+    def locate(self, lon: float, lat: float) -> tuple[int, str] | None:
+        """(id, code) of the containing township, or None outside every township."""
+        hits = self._tree.query(shapely.Point(lon, lat), predicate="intersects")
+        return self._areas[int(hits.min())] if len(hits) else None
+
+
+@functools.lru_cache(maxsize=2)
+def _locator(version: tuple[Any, ...]) -> TownshipLocator:
+    return TownshipLocator()
+
+
+def township_at(lon: float, lat: float) -> int | None:
+    """The id of the township containing the point (rebuilt only when the townships change)."""
+    townships = AdminArea.objects.filter(level=AreaLevel.TOWNSHIP)
+    found = _locator((townships.count(), townships.aggregate(m=Max("id"))["m"])).locate(lon, lat)
+    return found[0] if found else None

@@ -5,7 +5,7 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from . import services
@@ -39,14 +39,14 @@ def list_tokens(request: HttpRequest) -> Any:
 
 
 @router.post("/tokens", response={201: IssuedTokenOut}, summary="签发 API 令牌（绑定本人及其权限范围）")
-def issue_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     token, raw = services.issue_api_token(
         request.user, name=payload.name, expires_at=payload.expires_at, actor=request.user  # type: ignore[arg-type]
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{pk}", response={204: None}, summary="吊销 API 令牌")
-def revoke_token(request: HttpRequest, pk: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, pk: int) -> Status[None]:
     services.revoke_api_token(get_object_or_404(ApiToken, pk=pk, user=request.user), actor=request.user)
-    return 204, None
+    return Status(204, None)

@@ -6,7 +6,7 @@ from typing import Any, BinaryIO, cast
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.orm import create_schema
 from pydantic import ConfigDict
@@ -85,9 +85,9 @@ def _register(spec: ResourceSpec) -> None:
         return queries.visible_record(spec, request.user, pk)
 
     @router.post(base, response={201: out}, operation_id=f"create_{op}", summary=f"新增{spec.label}")
-    def create_record(request: HttpRequest, payload: create_in) -> tuple[int, Any]:  # type: ignore[valid-type]
+    def create_record(request: HttpRequest, payload: create_in) -> Status[Any]:  # type: ignore[valid-type]
         data = payload.dict()  # type: ignore[attr-defined]
-        return 201, services.create_record(spec.model, data, actor=request.user)
+        return Status(201, services.create_record(spec.model, data, actor=request.user))
 
     @router.patch(f"{base}/{{pk}}", response=out, operation_id=f"update_{op}", summary=f"修改{spec.label}")
     def update_record(request: HttpRequest, pk: int, payload: patch_in) -> Any:  # type: ignore[valid-type]
@@ -96,9 +96,9 @@ def _register(spec: ResourceSpec) -> None:
         return services.update_record(record, data, actor=request.user)
 
     @router.delete(f"{base}/{{pk}}", response={204: None}, operation_id=f"delete_{op}", summary=f"删除{spec.label}")
-    def delete_record(request: HttpRequest, pk: int) -> tuple[int, None]:
+    def delete_record(request: HttpRequest, pk: int) -> Status[None]:
         services.delete_record(queries.writable_record(spec, request.user, pk), actor=request.user)
-        return 204, None
+        return Status(204, None)
 
 
 for _spec in SPECS:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from yingji.core import audit, events, tabular
 from yingji.core.geo import gcj02_to_wgs84
 from yingji.core.models import AdminArea, AreaLevel, AuditAction, Department
+from yingji.core.queries import TownshipLocator
 from yingji.core.scoping import Principal, ScopeFacts, ScopeRule
 
 from .models import Enterprise, Warehouse
@@ -113,6 +114,7 @@ class _Lookups:
                             for k in (code, name)}
         self.enterprises = dict(Enterprise.objects.values_list("credit_code", "id"))
         self.enterprises.update(Enterprise.objects.values_list("name", "id"))
+        self.townships = TownshipLocator()
         self.warehouses = dict(Warehouse.objects.values_list("name", "id"))
 
 
@@ -153,6 +155,11 @@ class _RowChecker:
             values["longitude"], values["latitude"] = round(lon, 6), round(lat, 6)
         if (values.get("longitude") is None) != (values.get("latitude") is None):
             problems.append(("longitude", "经度和纬度须同时填写"))
+        elif "admin_area" in self.model_fields and not values.get("admin_area") and values.get("longitude") is not None:
+            # No township given: take the one the point lies in, as the services do for single records.
+            located = self.lookups.townships.locate(values["longitude"], values["latitude"])
+            if located is not None:
+                values["admin_area"], area_code = located
         if "capacity" in values and "occupancy" in values and (values["occupancy"] or 0) > (values["capacity"] or 0):
             problems.append(("occupancy", f"安置人数 {values['occupancy']} 超过容纳人数 {values['capacity']}"))
         key_field = self.spec.natural_key

@@ -11,6 +11,7 @@ from django.db import models, transaction
 
 from yingji.core import audit, events
 from yingji.core.models import AuditAction
+from yingji.core.queries import township_at
 from yingji.core.scoping import Principal, facts_of
 
 
@@ -40,8 +41,10 @@ def _default_owner(obj: models.Model, actor: Any) -> None:
         obj.owner_department_id = getattr(actor, "department_id", None)
     if hasattr(obj, "enterprise_id") and obj.enterprise_id is None and getattr(actor, "enterprise_id", None):
         obj.enterprise_id = actor.enterprise_id
-    if hasattr(obj, "admin_area_id") and obj.admin_area_id is None and getattr(actor, "admin_area_id", None):
-        obj.admin_area_id = actor.admin_area_id
+    if hasattr(obj, "admin_area_id") and obj.admin_area_id is None:
+        lon, lat = getattr(obj, "longitude", None), getattr(obj, "latitude", None)
+        located = township_at(lon, lat) if lon is not None and lat is not None else None
+        obj.admin_area_id = located or getattr(actor, "admin_area_id", None)
 
 
 def _check_may_change(obj: models.Model, actor: Any) -> None:
