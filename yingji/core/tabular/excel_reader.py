@@ -91,7 +91,17 @@ def _pick_sheet(names: list[str], sheet: str | None) -> str:
     )
 
 
-class XlsxReader(TableReader):
+class _WorkbookReader(TableReader):
+    """A reader holding an open workbook in `_wb`, closed with the reader."""
+
+    def close(self) -> None:
+        wb = getattr(self, "_wb", None)
+        if wb is not None:
+            wb.close()
+            self._wb = None
+
+
+class XlsxReader(_WorkbookReader):
     """Streaming .xlsx reader using openpyxl's read-only mode (memory does not grow with the row count)."""
 
     def __init__(self, file: IO[bytes], sheet: str | None, max_bytes: int | None) -> None:
@@ -171,14 +181,9 @@ class XlsxReader(TableReader):
                 continue
             yield row_number, rec
 
-    def close(self) -> None:
-        wb = getattr(self, "_wb", None)
-        if wb is not None:
-            wb.close()
-            self._wb = None
 
 
-class CalamineReader(TableReader):
+class CalamineReader(_WorkbookReader):
     """python-calamine reader (required for .xls; loads the whole sheet into memory, but is fast Rust code)."""
 
     def __init__(self, file: IO[bytes], sheet: str | None, file_type: FileType) -> None:
@@ -236,8 +241,3 @@ class CalamineReader(TableReader):
                 continue
             yield row_number, rec
 
-    def close(self) -> None:
-        wb = getattr(self, "_wb", None)
-        if wb is not None:
-            wb.close()
-            self._wb = None
