@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "axes",
     "yingji.core",
     "yingji.registry",
+    "yingji.hazmat",
+    "yingji.monitoring",
+    "yingji.command",
     "yingji.dashboard",
 ]
 

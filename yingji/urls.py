@@ -8,12 +8,18 @@ from django.views.i18n import set_language
 from yingji.core.api import api
 from yingji.core.stream import event_stream
 from yingji.core.tokens_api import router as tokens_router
+from yingji.command.api import router as command_router
 from yingji.dashboard.api import router as map_router
+from yingji.hazmat.api import router as hazmat_router
+from yingji.monitoring.api import router as monitoring_router
 from yingji.registry.api import router as registry_router
 
 api.add_router("/auth", tokens_router)
 api.add_router("/registry", registry_router)
 api.add_router("/map", map_router)
+api.add_router("/hazmat", hazmat_router)
+api.add_router("/monitoring", monitoring_router)
+api.add_router("/command", command_router)
 
 urlpatterns = [
     path("api/v1/events/stream", event_stream, name="event_stream"),

@@ -1,0 +1,1 @@
+"""Emergency command: incidents, plans, routing, dispersion threat zones, evacuation, allocation."""

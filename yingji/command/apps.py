@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CommandConfig(AppConfig):
+    """应急指挥"""
+
+    name = "yingji.command"
+    label = "command"
+    verbose_name = "应急指挥"

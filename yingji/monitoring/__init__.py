@@ -1,0 +1,1 @@
+"""Monitoring: devices, channels, readings, the rule engine and closed-loop alarms."""
