@@ -66,7 +66,9 @@ class Command(BaseCommand):
         for account in accounts:
             if account.totp_secret:
                 self.stdout.write(f"\n{account.username} 需两步验证，TOTP 密钥：{account.totp_secret}")
-                self.stdout.write(f"当前验证码：yingji totp_code {account.username}")
+                self.stdout.write(
+                    f"添加到认证器 App，或随时运行 `.venv/bin/yingji totp_code {account.username}` 查看当前验证码"
+                )
         if options["load_only"]:
             return
         self.stdout.write(f"\n启动服务：http://{options['host']}:{options['port']}/")

@@ -16,4 +16,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         uvicorn.run("yingji.asgi:application", host=options["host"], port=options["port"],
-                    workers=options["workers"], log_level="info", timeout_graceful_shutdown=2)
+                    workers=options["workers"], log_level="info", timeout_graceful_shutdown=2, lifespan="off")
