@@ -5,10 +5,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from yingji.command.api import router as command_router
 from yingji.core.api import api
 from yingji.core.stream import event_stream
 from yingji.core.tokens_api import router as tokens_router
-from yingji.command.api import router as command_router
 from yingji.dashboard.api import router as map_router
 from yingji.hazmat.api import router as hazmat_router
 from yingji.monitoring.api import router as monitoring_router
