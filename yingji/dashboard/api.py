@@ -8,6 +8,7 @@ import numpy as np
 import orjson
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Router, Schema
 from pydantic import Field, model_validator
 
@@ -41,7 +42,7 @@ class LayerOut(Schema):
 @router.get("/layers", response=list[LayerOut], summary="图层列表（每类资源一个图层）")
 def list_layers(request: HttpRequest) -> list[dict[str, Any]]:
     return [
-        {"slug": s.slug, "label": s.label_plural, "color": s.map_color,
+        {"slug": s.slug, "label": gettext(s.label_plural), "color": s.map_color,
          "count": registry_queries.visible(s, request.user).filter(longitude__isnull=False).count()}
         for s in MAP_SPECS
     ]
@@ -171,7 +172,7 @@ def within(request: HttpRequest, payload: WithinIn) -> dict[str, Any]:
             for r, inside, d in zip(rows, mask, dists, strict=True) if inside
         ]
         items.sort(key=lambda i: i["distance_m"] or 0)
-        layers.append({"slug": spec.slug, "label": spec.label_plural, "items": items})
+        layers.append({"slug": spec.slug, "label": gettext(spec.label_plural), "items": items})
     if payload.circle is not None:
         area = 3.141592653589793 * (payload.circle.radius_m / 1000) ** 2
     else:
