@@ -13,4 +13,5 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "PLATFORM_NAME": "盘山县智慧应急管理平台",
         "TILE_URL": settings.YINGJI_TILE_URL,
         "TILE_ATTRIBUTION": settings.YINGJI_TILE_ATTRIBUTION,
+        "DEMO_BANNER": settings.YINGJI_DEMO_BANNER,
     }

@@ -11,6 +11,7 @@ import unicodedata
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         if options["load_only"]:
             return
         self.stdout.write(f"\n启动服务：http://{options['host']}:{options['port']}/")
+        settings.YINGJI_DEMO_BANNER = True  # the server runs in this process: every page marks the demo data
         call_command("serve", host=options["host"], port=options["port"])
 
     def _load(self, password: str) -> list[DemoSection]:
