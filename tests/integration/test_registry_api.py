@@ -252,3 +252,17 @@ def test_api_messages_are_chinese_text_not_escapes(admin: Any) -> None:
     response = admin.post(f"{API}/shelters", body, content_type="application/json")
     assert response.status_code == 422
     assert "大于或等于" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"name": "甲", "capacity": "很多"}, "capacity", "必须是整数"),
+        ({"capacity": 10}, "name", "必填"),
+        ({"name": "甲", "capacity": 10, "longitude": "东经"}, "longitude", "必须是数字"),
+    ],
+)
+def test_schema_errors_name_the_field_in_chinese(body: dict[str, Any], field: str, message: str, admin: Any) -> None:
+    response = admin.post(f"{API}/shelters", json.dumps(body), content_type="application/json")
+    assert response.status_code == 422
+    assert {"field": field, "message": message} in response.json()["detail"]

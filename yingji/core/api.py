@@ -48,13 +48,59 @@ def on_model_validation(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _error(request, 422, errors)
 
 
+# Pydantic's error types in the words a Chinese user reads; unknown types keep pydantic's own message.
+_SCHEMA_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "必须是整数",
+    "int_from_float": "必须是整数",
+    "int_type": "必须是整数",
+    "float_parsing": "必须是数字",
+    "float_type": "必须是数字",
+    "decimal_parsing": "必须是数字",
+    "bool_parsing": "必须是 true 或 false",
+    "bool_type": "必须是 true 或 false",
+    "string_type": "必须是文本",
+    "list_type": "必须是列表",
+    "dict_type": "必须是对象",
+    "model_type": "必须是对象",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 ISO 8601（如 2026-11-28T08:00:00+08:00）",
+    "datetime_from_date_parsing": "时间格式应为 ISO 8601（如 2026-11-28T08:00:00+08:00）",
+    "json_invalid": "不是有效的 JSON",
+    "greater_than": "必须大于 {gt}",
+    "greater_than_equal": "必须大于或等于 {ge}",
+    "less_than": "必须小于 {lt}",
+    "less_than_equal": "必须小于或等于 {le}",
+    "string_too_short": "长度不能少于 {min_length} 个字符",
+    "string_too_long": "长度不能超过 {max_length} 个字符",
+    "literal_error": "只能是 {expected}",
+    "enum": "只能是 {expected}",
+}
+
+
+def _schema_message(error: dict[str, Any]) -> str:
+    template = _SCHEMA_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", ""))
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return str(error.get("msg", ""))
+
+
+def _schema_field(loc: tuple[Any, ...]) -> str | None:
+    """`body.payload.deaths` → `deaths`: the field as the client sent it."""
+    parts = [str(p) for p in loc[1:]]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    """Bodies and parameters of the wrong type: 422 naming the location and the reason."""
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None, "message": e.get("msg", "")}
-        for e in exc.errors
-    ]
+    """Bodies and parameters of the wrong type: 422 naming the field and the reason in Chinese."""
+    errors = [{"field": _schema_field(tuple(e.get("loc", ()))), "message": _schema_message(e)} for e in exc.errors]
     return _error(request, 422, errors)
 
 

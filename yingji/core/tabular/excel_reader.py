@@ -94,10 +94,11 @@ def _pick_sheet(names: list[str], sheet: str | None) -> str:
 class _WorkbookReader(TableReader):
     """A reader holding an open workbook in `_wb`, closed with the reader."""
 
+    _wb: Any = None
+
     def close(self) -> None:
-        wb = getattr(self, "_wb", None)
-        if wb is not None:
-            wb.close()
+        if self._wb is not None:
+            self._wb.close()
             self._wb = None
 
 
@@ -192,9 +193,7 @@ class CalamineReader(_WorkbookReader):
         self.file_type = file_type
         self.encoding = None
         try:
-            self._wb: python_calamine.CalamineWorkbook | None = (
-                python_calamine.CalamineWorkbook.from_filelike(file)  # type: ignore[arg-type]
-            )
+            self._wb = python_calamine.CalamineWorkbook.from_filelike(file)  # type: ignore[arg-type]
         except python_calamine.CalamineError:  # base of PasswordError, XmlError, ZipError
             raise TabularError(
                 None, None, None, f"不是有效的 .{file_type} 文件（文件可能已损坏或已加密）"
