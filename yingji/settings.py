@@ -164,6 +164,8 @@ YINGJI_TILE_ATTRIBUTION = os.environ.get("YINGJI_TILE_ATTRIBUTION", "")
 YINGJI_EVENT_BACKEND = os.environ.get("YINGJI_EVENT_BACKEND", "inprocess")
 YINGJI_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 YINGJI_REQUIRE_ADMIN_2FA = _env_bool("YINGJI_REQUIRE_ADMIN_2FA", True)
+# Deadline for each level of government to pass an accident report upward (Decree 493 art. 11: 2 h, verify).
+YINGJI_REPORT_ESCALATION_HOURS = float(os.environ.get("YINGJI_REPORT_ESCALATION_HOURS", "2"))
 # Set by `yingji demo`: every page says the data is fictitious.
 YINGJI_DEMO_BANNER = _env_bool("YINGJI_DEMO_BANNER", False)
 
