@@ -1,0 +1,181 @@
+"""The per-channel evaluator: readings in time order and ticks in, transitions out, state serialisable.
+
+Order of evaluation for one reading:
+
+1. a reading not later than the last evaluated one is ignored and reported (storage keeps it);
+2. an active offline episode recovers;
+3. out of the physical range raises a sensor fault, and the process rules and flat-line check skip
+   the reading (a broken sensor must not raise a gas alarm);
+4. thresholds and rates of change, in the order configured; then the flat-line check.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+from yingji.monitoring.rules.base import ChannelSpec, Reading, Transition, fmt, to_micros
+from yingji.monitoring.rules.health import FlatLineRule, FlatState, OfflineRule, RangeRule
+from yingji.monitoring.rules.levelled import LevelledState, RateOfChangeRule, ThresholdRule
+
+__all__ = ["ChannelEvaluator", "ChannelRules", "ChannelState", "Outcome"]
+
+STATE_VERSION: Final[int] = 1
+_EPOCH: Final[datetime] = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _iso(t_us: int) -> str:
+    return (_EPOCH + timedelta(microseconds=t_us)).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRules:
+    """Every rule attached to one channel. Offline and range checks are on unless set to None."""
+
+    spec: ChannelSpec
+    thresholds: tuple[ThresholdRule, ...] = ()
+    rates: tuple[RateOfChangeRule, ...] = ()
+    flat_line: FlatLineRule | None = None
+    offline: OfflineRule | None = OfflineRule()
+    range_fault: RangeRule | None = RangeRule()
+
+    def __post_init__(self) -> None:
+        ids = [
+            r.rule_id
+            for r in (*self.thresholds, *self.rates, self.flat_line, self.offline, self.range_fault)
+            if r is not None
+        ]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"通道 {self.spec.source} 的规则编号重复：{'、'.join(duplicates)}")
+        for rule in self.thresholds:
+            for point in rule.set_points:
+                if not self.spec.in_range(point):
+                    raise ValueError(
+                        f"规则 {rule.rule_id} 的设定值 {fmt(point)} {self.spec.unit} 超出通道量程 "
+                        f"{self.spec.range_text}，永远不会触发"
+                    )
+
+    @property
+    def levelled(self) -> tuple[ThresholdRule | RateOfChangeRule, ...]:
+        return (*self.thresholds, *self.rates)
+
+
+@dataclass(slots=True)
+class ChannelState:
+    """Everything the evaluator remembers about one channel; ``to_dict`` is JSON-safe."""
+
+    last_us: int | None = None  # time of the newest evaluated reading
+    watch_from_us: int | None = None  # first tick, for a channel that has not reported yet
+    offline: bool = False
+    fault: bool = False
+    levelled: dict[str, LevelledState] = field(default_factory=dict)
+    flat: FlatState = field(default_factory=FlatState)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "v": STATE_VERSION,
+            "last_us": self.last_us,
+            "watch_from_us": self.watch_from_us,
+            "offline": self.offline,
+            "fault": self.fault,
+            "levelled": {rule_id: st.to_dict() for rule_id, st in self.levelled.items()},
+            "flat": self.flat.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChannelState:
+        """Rebuild from ``to_dict`` output (also after a JSON round trip).
+
+        :raises ValueError: an unknown state version.
+        """
+        if data.get("v") != STATE_VERSION:
+            raise ValueError(f"规则状态版本 {data.get('v')!r} 不受支持（应为 {STATE_VERSION}）")
+        last, watch = data["last_us"], data["watch_from_us"]
+        return cls(
+            last_us=None if last is None else int(last),
+            watch_from_us=None if watch is None else int(watch),
+            offline=bool(data["offline"]),
+            fault=bool(data["fault"]),
+            levelled={rule_id: LevelledState.from_dict(st) for rule_id, st in data["levelled"].items()},
+            flat=FlatState.from_dict(data["flat"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one reading did: its transitions, or why it was not evaluated (``ignored``)."""
+
+    transitions: tuple[Transition, ...] = ()
+    ignored: str | None = None
+
+
+class ChannelEvaluator:
+    """Evaluates one channel's rules; ``state`` is the only thing that changes and may be saved any time."""
+
+    __slots__ = ("rules", "state")
+
+    def __init__(self, rules: ChannelRules, state: ChannelState | None = None) -> None:
+        self.rules = rules
+        self.state = state if state is not None else ChannelState()
+
+    def feed(self, reading: Reading) -> Outcome:
+        """Evaluate one reading.
+
+        :raises ValueError: (Chinese message) a naive time or a value that is not a finite number.
+        """
+        t_us = to_micros(reading.at)
+        value = reading.value
+        if not math.isfinite(value):
+            raise ValueError(f"读数必须为有限数值，实际为 {value}")
+        st, rules, spec = self.state, self.rules, self.rules.spec
+        if st.last_us is not None and t_us <= st.last_us:
+            return Outcome(
+                ignored=f"读数时间 {reading.at.isoformat()} 不晚于该通道最近评估的读数 {_iso(st.last_us)}，"
+                "规则引擎不评估（数据仍可入库）"
+            )
+        st.last_us = t_us
+        out: list[Transition] = []
+        if st.offline and rules.offline is not None:
+            st.offline = False
+            out.append(rules.offline.on_back(spec, value, reading.at))
+        if rules.range_fault is not None:
+            fault = rules.range_fault.on_reading(st.fault, spec, value, reading.at)
+            if fault is not None:
+                st.fault = not st.fault
+                out.append(fault)
+            if st.fault:
+                return Outcome(tuple(out))
+        for rule in rules.levelled:
+            rule_state = st.levelled.get(rule.rule_id)
+            if rule_state is None:
+                rule_state = st.levelled[rule.rule_id] = LevelledState()
+            change = rule.on_reading(rule_state, spec, t_us, value, reading.at)
+            if change is not None:
+                out.append(change)
+        if rules.flat_line is not None:
+            stuck = rules.flat_line.on_reading(st.flat, spec, t_us, value, reading.at)
+            if stuck is not None:
+                out.append(stuck)
+        return Outcome(tuple(out))
+
+    def tick(self, now: datetime) -> tuple[Transition, ...]:
+        """Check for silence at ``now`` (no reading arrives to do it); raises offline at most once.
+
+        :raises ValueError: a naive ``now``.
+        """
+        now_us = to_micros(now, "检查时间")
+        st, rule = self.state, self.rules.offline
+        if rule is None or st.offline:
+            return ()
+        reference = st.last_us if st.last_us is not None else st.watch_from_us
+        if reference is None:
+            st.watch_from_us = now_us
+            return ()
+        change = rule.on_tick(self.rules.spec, now_us - reference, now)
+        if change is None:
+            return ()
+        st.offline = True
+        return (change,)
