@@ -1,0 +1,152 @@
+"""Alarm lifecycle: transitions from the rule engine open and move episodes; people acknowledge and close.
+
+Every change of an alarm's state writes one audit event in the caller's transaction and publishes
+``monitoring.alarm.<change>`` after commit with the device's scope facts. Repeats of an active episode
+only update its last value and count (no audit event, no event on the bus).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yingji.core import audit, events
+from yingji.core.scoping import facts_of
+
+from .constants import MonitoringAction
+from .models import Alarm, AlarmCategory, AlarmStatus, Channel
+from .rules import Change, Level, Reading, Transition
+
+_ACTIONS = {
+    Change.RAISED: MonitoringAction.ALARM_RAISED,
+    Change.ESCALATED: MonitoringAction.ALARM_ESCALATED,
+    Change.DEESCALATED: MonitoringAction.ALARM_DEESCALATED,
+    Change.RECOVERED: MonitoringAction.ALARM_RECOVERED,
+}
+
+
+def category_of(level: Level) -> AlarmCategory:
+    if level is Level.OFFLINE:
+        return AlarmCategory.OFFLINE
+    if level in (Level.STUCK, Level.FAULT):
+        return AlarmCategory.FAULT
+    return AlarmCategory.PROCESS
+
+
+def alarm_payload(alarm: Alarm) -> dict[str, Any]:
+    device = alarm.channel.device
+    return {
+        "id": alarm.pk,
+        "channel": alarm.channel_id,
+        "device": device.pk,
+        "device_code": device.code,
+        "rule_id": alarm.rule_id,
+        "level": alarm.level,
+        "grade": alarm.grade,
+        "category": alarm.category,
+        "status": alarm.status,
+        "message": alarm.message,
+        "value": alarm.last_value,
+        "at": alarm.last_at.isoformat(),
+        "recovered_at": alarm.recovered_at.isoformat() if alarm.recovered_at else None,
+        "lon": device.longitude,
+        "lat": device.latitude,
+    }
+
+
+def _announce(alarm: Alarm, action: str, topic: str, *, actor: Any, before: dict[str, Any] | None) -> None:
+    audit.record_change(action, alarm, actor=actor, before=before)
+    events.publish(f"monitoring.alarm.{topic}", alarm_payload(alarm), scope=facts_of(alarm.channel.device))
+
+
+def active_alarms(channel: Channel) -> dict[str, Alarm]:
+    """The channel's active episodes (not recovered, not closed) by rule id."""
+    alarms = Alarm.objects.filter(channel=channel, recovered_at__isnull=True).exclude(status=AlarmStatus.CLOSED)
+    return {a.rule_id: a for a in alarms}
+
+
+def _open(channel: Channel, transition: Transition, level: Level) -> Alarm:
+    alarm = Alarm(
+        channel=channel, rule_id=transition.rule_id, level=level, grade=level.rank, category=category_of(level),
+        message=transition.message[:300], first_value=transition.value, first_at=transition.at,
+        last_value=transition.value, last_at=transition.at,
+    )
+    alarm.save(force_insert=True)
+    _announce(alarm, MonitoringAction.ALARM_RAISED, "raised", actor=None, before=None)
+    return alarm
+
+
+def apply_transition(channel: Channel, transition: Transition, active: dict[str, Alarm]) -> None:
+    """Open, move or recover the episode a transition belongs to; ``active`` is kept up to date.
+
+    Must run inside the ingestion (or tick) transaction. A change for an episode someone has already
+    closed opens a new alarm at the new level; a recovery of such an episode changes nothing.
+    """
+    alarm = active.get(transition.rule_id)
+    if transition.change is Change.RECOVERED:
+        if alarm is None:
+            return
+        before = audit.snapshot(alarm)
+        alarm.recovered_at = transition.at
+        if transition.value is not None:
+            alarm.last_value, alarm.last_at = transition.value, transition.at
+        alarm.save()
+        del active[transition.rule_id]
+        _announce(alarm, MonitoringAction.ALARM_RECOVERED, "recovered", actor=None, before=before)
+        return
+    level = transition.level
+    if level is None:  # only a recovery carries no level
+        raise ValueError(f"规则 {transition.rule_id} 的变化 {transition.change} 缺少级别")
+    if alarm is None:
+        active[transition.rule_id] = _open(channel, transition, level)
+        return
+    before = audit.snapshot(alarm)
+    alarm.level, alarm.grade, alarm.message = level, level.rank, transition.message[:300]
+    alarm.last_value, alarm.last_at = transition.value, transition.at
+    if transition.change is Change.ESCALATED:
+        alarm.status = AlarmStatus.RAISED  # a higher level needs acknowledging again
+    alarm.save()
+    _announce(alarm, _ACTIONS[transition.change], str(transition.change), actor=None, before=before)
+
+
+def note_repeat(alarm: Alarm, reading: Reading) -> None:
+    """A reading while the episode stays active: count it and remember it (saved by the caller in bulk)."""
+    alarm.repeat_count += 1
+    alarm.last_value, alarm.last_at = reading.value, reading.at
+
+
+@transaction.atomic
+def acknowledge(alarm: Alarm, *, actor: Any, note: str = "") -> Alarm:
+    """The person on duty has seen the alarm. The caller has checked the actor may change it."""
+    alarm = Alarm.objects.select_for_update().select_related("channel__device").get(pk=alarm.pk)
+    if alarm.status != AlarmStatus.RAISED:
+        raise ValidationError({"status": f"报警当前为“{alarm.get_status_display()}”，不能确认"})
+    before = audit.snapshot(alarm)
+    alarm.status = AlarmStatus.ACKNOWLEDGED
+    alarm.acknowledged_by, alarm.acknowledged_at = actor, timezone.now()
+    alarm.acknowledge_note = note[:500]
+    alarm.save()
+    _announce(alarm, MonitoringAction.ALARM_ACKNOWLEDGED, "acknowledged", actor=actor, before=before)
+    return alarm
+
+
+@transaction.atomic
+def close(alarm: Alarm, *, actor: Any, cause: str, measures: str) -> Alarm:
+    """Close an episode with its cause and the measures taken, as the national monitoring system requires."""
+    errors = {f: "关闭报警须填写" + label for f, label, text in
+              (("cause", "报警原因", cause), ("measures", "处置措施", measures)) if not text.strip()}
+    if errors:
+        raise ValidationError(errors)
+    alarm = Alarm.objects.select_for_update().select_related("channel__device").get(pk=alarm.pk)
+    if alarm.status == AlarmStatus.CLOSED:
+        raise ValidationError({"status": "报警已关闭"})
+    before = audit.snapshot(alarm)
+    alarm.status = AlarmStatus.CLOSED
+    alarm.closed_by, alarm.closed_at = actor, timezone.now()
+    alarm.cause, alarm.measures = cause.strip(), measures.strip()
+    alarm.save()
+    _announce(alarm, MonitoringAction.ALARM_CLOSED, "closed", actor=actor, before=before)
+    return alarm

@@ -1,0 +1,18 @@
+"""Monitoring models: devices and channels, readings and rule state, alarms."""
+
+from .alarms import Alarm, AlarmCategory, AlarmStatus
+from .devices import Channel, Device, DeviceCredential, DeviceStatus, hash_device_token
+from .readings import ChannelRuleState, Reading
+
+__all__ = [
+    "Alarm",
+    "AlarmCategory",
+    "AlarmStatus",
+    "Channel",
+    "ChannelRuleState",
+    "Device",
+    "DeviceCredential",
+    "DeviceStatus",
+    "Reading",
+    "hash_device_token",
+]

@@ -1,0 +1,87 @@
+"""Alarms: one per (channel, rule) episode, handled to closure."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from yingji.core.models.base import ScopedQuerySet, TimeStampedModel
+from yingji.core.scoping import ScopeRule
+
+from ..rules import Level
+from .devices import Channel
+
+
+class AlarmCategory(models.TextChoices):
+    PROCESS = "process", "工艺报警"
+    FAULT = "fault", "设备故障"
+    OFFLINE = "offline", "设备离线"
+
+
+class AlarmStatus(models.TextChoices):
+    RAISED = "raised", "待确认"
+    ACKNOWLEDGED = "acknowledged", "已确认"
+    CLOSED = "closed", "已关闭"
+
+
+LEVEL_CHOICES = [(level.value, level.label) for level in Level]
+
+
+class Alarm(TimeStampedModel):
+    """One episode of one rule on one channel: raised, repeated, escalated, recovered, handled, closed.
+
+    While the episode is active (not recovered, not closed) repeats update it instead of adding alarms;
+    the database enforces one active alarm per (channel, rule). A recovered alarm stays open until a
+    person closes it with the cause and the measures taken.
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="alarms", verbose_name="通道")
+    rule_id = models.CharField("规则", max_length=64)
+    level = models.CharField("级别", max_length=16, choices=LEVEL_CHOICES)
+    grade = models.PositiveSmallIntegerField("报警等级", default=1, help_text="1 一级报警或设备故障，2 二级报警")
+    category = models.CharField("类别", max_length=16, choices=AlarmCategory.choices)
+    status = models.CharField("状态", max_length=16, choices=AlarmStatus.choices, default=AlarmStatus.RAISED)
+    message = models.CharField("报警内容", max_length=300)
+    first_value = models.FloatField("首次数值", null=True, blank=True)
+    first_at = models.DateTimeField("首次时间")
+    last_value = models.FloatField("最近数值", null=True, blank=True)
+    last_at = models.DateTimeField("最近时间")
+    repeat_count = models.PositiveIntegerField("重复次数", default=0)
+    recovered_at = models.DateTimeField("恢复时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", verbose_name="确认人")
+    acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
+    acknowledge_note = models.CharField("确认说明", max_length=500, blank=True)
+    closed_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="关闭人")
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    cause = models.TextField("报警原因", blank=True)
+    measures = models.TextField("处置措施", blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = ScopeRule(
+        kind="monitoring.device",
+        department="channel__device__owner_department",
+        area="channel__device__admin_area",
+        enterprise="channel__device__enterprise",
+    )
+
+    class Meta:
+        ordering = ["-first_at", "-pk"]
+        verbose_name = "报警"
+        verbose_name_plural = "报警"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "rule_id"],
+                condition=Q(recovered_at__isnull=True) & ~Q(status="closed"),
+                name="monitoring_alarm_one_active_episode",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-first_at"], name="monitoring_alarm_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.message}（{self.get_status_display()}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.recovered_at is None and self.status != AlarmStatus.CLOSED

@@ -1,0 +1,142 @@
+"""Devices in the field, the credentials they report with, and their measuring channels."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from yingji.core.models.base import LocatedModel, OwnedModel, ScopedQuerySet, TimeStampedModel
+from yingji.core.scoping import ScopeRule
+
+from ..constants import DEVICE_TOKEN_PREFIX
+from ..rule_packs import PACKS
+
+DEVICE_TYPE_CHOICES = [(key, pack.name) for key, pack in PACKS.items()]
+
+
+class DeviceStatus(models.TextChoices):
+    ACTIVE = "active", "运行"
+    MAINTENANCE = "maintenance", "检修"
+    RETIRED = "retired", "停用"
+
+
+class Device(LocatedModel, OwnedModel):
+    """A monitoring device installed at a point (tank, pipe segment, building, charging pile).
+
+    Its type is a rule-pack key, so its channels get the pack's rules; it belongs to an enterprise when
+    one is set, and is otherwise owned by a department and an area like every owned record.
+    """
+
+    code = models.CharField("设备编码", max_length=64, unique=True)
+    name = models.CharField("设备名称", max_length=200)
+    device_type = models.CharField("设备类型", max_length=64, choices=DEVICE_TYPE_CHOICES)
+    vendor = models.CharField("厂商", max_length=100, blank=True)
+    protocol = models.CharField("接入协议", max_length=32, default="http", blank=True)
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="devices",
+        verbose_name="所属企业",
+    )
+    installation_point = models.CharField("安装位置", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=16, choices=DeviceStatus.choices, default=DeviceStatus.ACTIVE)
+
+    scope_rule = ScopeRule(kind="monitoring.device", enterprise="enterprise")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "监测设备"
+        verbose_name_plural = "监测设备"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    def clean(self) -> None:
+        super().clean()
+        if "/" in self.code:
+            raise ValidationError({"code": "设备编码不能包含“/”（通道以“设备编码/指标”引用）"})
+
+
+def hash_device_token(raw: str) -> str:
+    """Device tokens are stored as SHA-256 digests, like core API tokens."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class DeviceCredentialQuerySet(models.QuerySet["DeviceCredential"]):
+    def active(self) -> DeviceCredentialQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class DeviceCredential(models.Model):
+    """A bearer token one device reports its readings with; stored hashed, revocable."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="credentials", verbose_name="设备")
+    prefix = models.CharField("前缀", max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    objects = DeviceCredentialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "设备令牌"
+        verbose_name_plural = "设备令牌"
+
+    def __str__(self) -> str:
+        return f"{self.device.code} ({self.prefix}…)"
+
+    @staticmethod
+    def new_raw_token() -> str:
+        return DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class Channel(TimeStampedModel):
+    """One measured quantity of a device (gas concentration, tank level …); scoped through its device."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="channels", verbose_name="设备")
+    metric = models.CharField("指标", max_length=64)
+    unit = models.CharField("单位", max_length=16)
+    range_min = models.FloatField("量程下限", null=True, blank=True)
+    range_max = models.FloatField("量程上限", null=True, blank=True)
+    sample_interval_s = models.FloatField("采样周期（秒）", default=30)
+    design_value = models.FloatField("设计值", null=True, blank=True,
+                                     help_text="储罐液位、温度、压力的阈值按设计值的比例设定")
+    rule_overrides = models.JSONField("规则参数覆盖", default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = ScopeRule(
+        kind="monitoring.device",  # a department supervising devices supervises their channels and alarms
+        department="device__owner_department",
+        area="device__admin_area",
+        enterprise="device__enterprise",
+    )
+
+    class Meta:
+        ordering = ["device", "metric"]
+        verbose_name = "监测通道"
+        verbose_name_plural = "监测通道"
+        constraints = [models.UniqueConstraint(fields=["device", "metric"], name="monitoring_channel_metric_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.device.code}/{self.metric}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not math.isfinite(self.sample_interval_s) or self.sample_interval_s <= 0:
+            raise ValidationError({"sample_interval_s": "采样周期必须为正数"})
+        if not isinstance(self.rule_overrides, dict) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in self.rule_overrides.values()
+        ):
+            raise ValidationError({"rule_overrides": "规则参数覆盖须为 {参数: 数值} 的对象"})
+
+    @property
+    def reference(self) -> str:
+        return f"{self.device.code}/{self.metric}"
+
+    def overrides(self) -> dict[str, float]:
+        data: dict[str, Any] = self.rule_overrides or {}
+        return {str(k): float(v) for k, v in data.items()}
