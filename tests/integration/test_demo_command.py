@@ -84,7 +84,7 @@ def test_departments_supervise_sensible_kinds(loaded: str) -> None:
             "registry.shelter", "registry.expert", "registry.equipment"} <= set(kinds["盘山县应急管理局"])
     assert kinds["盘山县教育局"] == ["registry.school"]
     assert kinds["盘山县卫生健康局"] == ["registry.medicalfacility"]
-    assert set(kinds["盘山县消防救援大队"]) == {"registry.rescueteam", "registry.vehicle"}
+    assert set(kinds["盘山县消防救援大队"]) == {"registry.rescueteam", "registry.vehicle", "hazmat.hazardunit"}
     assert "registry.enterprise" in kinds["盘山县市场监督管理局"]
 
 

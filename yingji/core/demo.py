@@ -46,9 +46,9 @@ class DemoDepartment:
 DEPARTMENTS: tuple[DemoDepartment, ...] = (
     DemoDepartment(EMERGENCY, "盘山县应急管理局", "12350", (
         "registry.enterprise", "registry.rescueteam", "registry.warehouse", "registry.stockitem",
-        "registry.shelter", "registry.expert", "registry.equipment",
+        "registry.shelter", "registry.expert", "registry.equipment", "hazmat.hazardunit", "monitoring.device",
     )),
-    DemoDepartment(FIRE, "盘山县消防救援大队", "119", ("registry.rescueteam", "registry.vehicle")),
+    DemoDepartment(FIRE, "盘山县消防救援大队", "119", ("registry.rescueteam", "registry.vehicle", "hazmat.hazardunit")),
     DemoDepartment(POLICE, "盘山县公安局", "110", ("registry.vehicle",)),
     DemoDepartment(ENVIRONMENT, "盘锦市生态环境局盘山分局", "12369", ("registry.enterprise",)),
     DemoDepartment(HOUSING, "盘山县住房和城乡建设局", "12319", ("registry.shelter",)),

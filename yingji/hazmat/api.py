@@ -1,4 +1,5 @@
-"""危险化学品 API (routers are mounted under /api/v1/hazmat): the major-hazard calculator and the catalogue."""
+"""危险化学品 API (routers are mounted under /api/v1/hazmat): the major-hazard calculator, the catalogue, and
+the stored units with the county overview of major hazards (`unit_api`)."""
 
 from typing import Any
 
@@ -7,9 +8,12 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from .grading import GradingError, Holding, UnitResult, default_critical_q, evaluate_unit
+from .schemas import ContributionOut
 from .substances import Substance, search_substances
+from .unit_api import router as unit_router
 
 router = Router(tags=["hazmat"])
+router.add_router("", unit_router)
 
 MAX_UNITS = 1000  # per request; the county's whole inventory is graded by the ledger, not through here
 
@@ -28,20 +32,6 @@ class UnitIn(Schema):
 
 class EvaluateIn(Schema):
     units: list[UnitIn]
-
-
-class ContributionOut(Schema):
-    chemical: str
-    cas: str | None
-    quantity_t: float
-    critical_q: float
-    q_over_Q: float  # noqa: N815 - the standard's symbol
-    beta: float
-    beta_reason: str
-    category: str | None
-    source_table: int
-    q_reason: str
-    note: str
 
 
 class UnitOut(Schema):

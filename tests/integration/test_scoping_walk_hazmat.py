@@ -1,0 +1,137 @@
+"""The scoping walk for hazmat: every /api/v1/hazmat endpoint with {pk}, and every list, overview and export
+that serves stored units, hides enterprise B's unit from enterprise A's officer.
+
+Driven by the OpenAPI schema like tests/integration/test_scoping_walk.py: a new hazmat endpoint with {pk}
+fails here until it is given a request body below, and a new hazmat data path fails until it is walked.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Any
+
+import openpyxl
+import pytest
+
+from yingji.hazmat import services
+from yingji.hazmat.models import HazardUnit
+
+API = "/api/v1/hazmat"
+# What A's officer sends to B's unit, per (path, method): harmless if it were ever accepted by mistake.
+DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
+    ("/units/{pk}", "get"): None,
+    ("/units/{pk}", "patch"): {"name": "被改"},
+    ("/units/{pk}", "delete"): None,
+    ("/units/{pk}/inventory", "put"): [],
+}
+# Paths that serve no stored record (the stateless calculator and the catalogue) or are walked below.
+STATELESS = {"/major-hazard/evaluate", "/substances"}
+COLLECTIONS = {"/units", "/major-hazards", "/major-hazards/export"}
+
+
+@pytest.fixture
+def b_unit(people: Any, enterprise_b: Any) -> HazardUnit:
+    unit = services.create_unit({"enterprise": enterprise_b, "name": "乙公司液氯罐区", "kind": "storage",
+                                 "exposed_population": 120}, actor=people.admin)
+    return services.replace_inventory(unit, [services.InventoryRow("氯", 20)], actor=people.admin)
+
+
+@pytest.fixture
+def a_unit(people: Any, enterprise_a: Any) -> HazardUnit:
+    unit = services.create_unit({"enterprise": enterprise_a, "name": "甲公司液氨罐区", "kind": "storage",
+                                 "exposed_population": 10}, actor=people.admin)
+    return services.replace_inventory(unit, [services.InventoryRow("氨", 50)], actor=people.admin)
+
+
+def _schema_paths(client: Any) -> dict[str, dict[str, Any]]:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    return {p.removeprefix(API): ops for p, ops in paths.items() if p.startswith(f"{API}/")}
+
+
+def _call(client: Any, method: str, url: str, body: Any) -> Any:
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+def _export(client: Any, fmt: str) -> bytes:
+    response = client.get(f"{API}/major-hazards/export", {"format": fmt})
+    assert response.status_code == 200, fmt
+    return b"".join(response.streaming_content)
+
+
+def _exported_names(client: Any, fmt: str) -> set[str]:
+    body = _export(client, fmt)
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+        rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    return {row[1] for row in rows[1:]}
+
+
+def test_every_hazmat_path_is_walked(people: Any, client_for: Any) -> None:
+    paths = _schema_paths(client_for(people.admin))
+    detail = {(p, m) for p, ops in paths.items() if "{pk}" in p for m in ops}
+    assert detail, "the schema lists no hazmat detail endpoints"
+    assert detail == set(DETAIL_REQUESTS), detail ^ set(DETAIL_REQUESTS)
+    others = {p for p in paths if "{pk}" not in p}
+    assert others <= STATELESS | COLLECTIONS, others - STATELESS - COLLECTIONS
+    for p, ops in paths.items():
+        for operation in ops.values():
+            assert operation.get("security"), f"{API}{p} is served without authentication"
+
+
+def test_enterprise_a_cannot_reach_enterprise_b_unit(people: Any, a_unit: HazardUnit, b_unit: HazardUnit,
+                                                     client_for: Any) -> None:
+    client = client_for(people.officer_a)
+    for (path, method), body in DETAIL_REQUESTS.items():
+        url = API + path.replace("{pk}", str(b_unit.pk))
+        response = _call(client, method, url, body)
+        assert response.status_code == 404, (method, path, response.status_code)
+    b_unit.refresh_from_db()
+    assert (b_unit.name, b_unit.grade, b_unit.inventory.count()) == ("乙公司液氯罐区", 3, 1)
+
+    listed = {u["id"] for u in client.get(f"{API}/units", {"limit": 1000}).json()["items"]}
+    assert b_unit.pk not in listed
+    overview = client.get(f"{API}/major-hazards").json()
+    assert b_unit.pk not in {u["id"] for u in overview["items"]}
+    assert overview["total"] == sum(overview["counts_by_grade"].values()) == 1  # A's own unit only
+    for fmt in ("csv", "xlsx"):
+        assert b_unit.name not in _exported_names(client, fmt), fmt
+    features = json.loads(_export(client, "geojson"))["features"]
+    assert b_unit.pk not in {f["properties"]["id"] for f in features}
+
+    # Not vacuous: A sees and changes its own unit (ammonia 50/10: S 5, R 1 × 2 × 5 = 10, 三级); B's officer sees B's.
+    assert a_unit.pk in listed and a_unit.pk in {u["id"] for u in overview["items"]}
+    assert a_unit.pk in {f["properties"]["id"] for f in features}
+    assert a_unit.name in _exported_names(client, "csv")
+    for (path, method), body in DETAIL_REQUESTS.items():
+        if method == "delete":
+            continue
+        url = API + path.replace("{pk}", str(a_unit.pk))
+        assert _call(client, method, url, body).status_code == 200, (method, path)
+    assert client.delete(f"{API}/units/{a_unit.pk}").status_code == 204
+    officer_b = client_for(people.officer_b)
+    assert b_unit.pk in {u["id"] for u in officer_b.get(f"{API}/units").json()["items"]}
+    assert officer_b.get(f"{API}/units/{b_unit.pk}").status_code == 200
+
+
+@pytest.mark.parametrize("user", ["township_taiping", "education_officer", "fire_officer"])
+def test_other_scopes_do_not_reach_enterprise_b_unit(user: str, people: Any, b_unit: HazardUnit,
+                                                     client_for: Any) -> None:
+    """B is in 高升街道 and supervised by the emergency bureau: 太平街道, education and fire see nothing."""
+    client = client_for(getattr(people, user))
+    for (path, method), body in DETAIL_REQUESTS.items():
+        url = API + path.replace("{pk}", str(b_unit.pk))
+        assert _call(client, method, url, body).status_code == 404, (user, method, path)
+    assert client.get(f"{API}/units").json()["count"] == 0
+    assert client.get(f"{API}/major-hazards").json()["total"] == 0
+    assert HazardUnit.objects.filter(pk=b_unit.pk).exists()
+
+
+def test_walk_paths_match_the_schema_pattern() -> None:
+    assert all(re.fullmatch(r"/units/\{pk\}(/inventory)?", p) for p, _ in DETAIL_REQUESTS)
