@@ -122,3 +122,9 @@ def dispersion_stability(request: HttpRequest, payload: StabilityIn) -> dict[str
         raise ValidationError(problems)
     stability = dispersion.stability_class(wind, daytime=daytime, insolation=insolation, cloud_eighths=cloud)
     return {"stability": stability, "conservative_class": dispersion.conservative_class(stability)}
+
+
+from . import zones_api  # noqa: E402,F401  (registers the zone endpoints on this router)
+from .routing_api import router as routing_router  # noqa: E402
+
+router.add_router("/", routing_router)

@@ -1,0 +1,339 @@
+"""Threat zones of a continuous release, as NOAA ALOHA draws them (pure: numpy, shapely, pyproj; no Django).
+
+For each level of concern T (AEGL-3 / -2 / -1 → red / orange / yellow, or 60 % / 10 % LEL) the zone is the
+ground-level footprint where the steady plume's concentration C(x, y, 0) ≥ T (DOMAIN §9):
+
+1. The ground centreline C(x, 0, 0) = Q/(π u σy σz) · exp(−H²/2σz²) (ground reflection included) is
+   sampled on a log grid from 0.1 m to 10 km; the zone's downwind end x_max (and, for an elevated source,
+   its upwind start) is found by bisection where C crosses T. Beyond 10 km the zone is clipped there.
+2. At each x of a sample set clustered towards both ends, the half-width where C(x, y, 0) = T is
+   y(x) = σy(x) · sqrt(2 · ln(C(x, 0, 0) / T)).
+3. The outline (x downwind, y crosswind) is rotated so that x points away from the direction the wind
+   blows FROM (meteorological degrees, clockwise from true north), translated to the source in
+   EPSG:4529 metres (allowing for the grid's convergence from true north), and taken back to WGS84.
+
+The sigmas, concentrations and stated limits are dispersion.py's; this module only draws.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry import MultiPoint, Polygon
+from shapely.geometry.polygon import orient
+
+from yingji.core.geo import (
+    from_metric,
+    from_metric_geometry,
+    looks_swapped,
+    out_of_china,
+    to_metric,
+    to_metric_geometry,
+)
+
+from .constants import MAX_RELIABLE_DISTANCE_M
+from .dispersion import PointQuery, briggs_sigmas, check_point_query, plume_concentration, validity_limits
+from .toxicity import AIR_MOLAR_MASS_G_MOL, Chemical, Threshold
+
+__all__ = [
+    "ZONE_LABELS",
+    "Release",
+    "Extent",
+    "Zone",
+    "ZoneSet",
+    "check_release",
+    "centreline_concentration",
+    "downwind_extent",
+    "local_outline",
+    "threat_zones",
+    "chemical_limits",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+ZONE_LABELS: Final[dict[str, str]] = {"red": "红区", "orange": "橙区", "yellow": "黄区"}
+# The centreline is scanned from here to the 10 km clip; a zone shorter than this is "not reached".
+SCAN_FROM_M: Final[float] = 0.1
+SCAN_POINTS: Final[int] = 400
+# Points along each side of an outline, clustered towards both ends where the width changes fastest.
+DEFAULT_SAMPLES: Final[int] = 200
+# The EPSG:4529 zone (3-degree Gauss–Krüger zone 41, central meridian 123°E).
+_GRID_ZONE_LON: Final[tuple[float, float]] = (121.5, 124.5)
+_BISECT_STEPS: Final[int] = 100
+
+
+@dataclass(frozen=True)
+class Release:
+    """A continuous release and the weather it meets. wind_from_deg: where the wind blows FROM."""
+
+    q_g_s: float
+    u_m_s: float
+    wind_from_deg: float
+    stability: str
+    lon: float
+    lat: float
+    terrain: str = "rural"
+    h_m: float = 0.0
+
+
+def check_release(release: Release) -> dict[str, str]:
+    """Problems with the release, by field, in Chinese; empty when threat_zones can draw it."""
+    problems = check_point_query(PointQuery(model="plume", u_m_s=release.u_m_s, stability=release.stability,
+                                            x_m=1.0, terrain=release.terrain, q_g_s=release.q_g_s,
+                                            h_m=release.h_m))
+    if "q_g_s" not in problems and release.q_g_s == 0:
+        problems["q_g_s"] = "泄漏速率必须大于 0 g/s"
+    deg = release.wind_from_deg
+    if not math.isfinite(deg) or not 0 <= deg <= 360:
+        problems["wind_from_deg"] = f"风向应为 0–360°（风的来向，正北为 0°，顺时针）（实际为 {deg:g}）"
+    lon, lat = release.lon, release.lat
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        problems["source"] = "泄漏源经纬度必须是有限的数值"
+    elif looks_swapped(lon, lat):
+        problems["source"] = f"泄漏源经纬度疑似填反：经度 {lon:g}，纬度 {lat:g}"
+    elif out_of_china(lon, lat):
+        problems["source"] = f"泄漏源 ({lon:g}, {lat:g}) 不在中国境内"
+    return problems
+
+
+# --- the footprint in the plume's own frame -----------------------------------------------------------
+def centreline_concentration(release: Release, x_m: npt.ArrayLike) -> FloatArray:
+    """Ground-level concentration on the plume axis (g/m³) at downwind distances x > 0."""
+    return plume_concentration(release.q_g_s, release.u_m_s, release.h_m, release.stability, release.terrain,
+                               x_m, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Where on the axis the ground concentration reaches the threshold: [start, end] metres downwind."""
+
+    start_m: float  # 0 for a ground-level release; > 0 when an elevated plume reaches the ground later
+    end_m: float  # x_max, clipped at 10 km
+    clipped: bool  # still above the threshold at 10 km
+
+
+def _bisect(release: Release, threshold_g_m3: float, above: float, below: float) -> float:
+    """The x between `above` (C ≥ T) and `below` (C < T) where C = T, to a relative 1e-10."""
+    for _ in range(_BISECT_STEPS):
+        mid = 0.5 * (above + below)
+        if float(centreline_concentration(release, mid)) >= threshold_g_m3:
+            above = mid
+        else:
+            below = mid
+        if abs(below - above) <= 1e-10 * max(above, below):
+            break
+    return 0.5 * (above + below)
+
+
+def downwind_extent(release: Release, threshold_g_m3: float) -> Extent | None:
+    """The stretch of the axis where the ground concentration is at least the threshold; None if nowhere.
+
+    The centreline rises to one peak (at the source for a ground release) and falls after it, so the
+    zone is one interval; its ends are bracketed on a log grid and refined by bisection.
+    """
+    grid = np.geomspace(SCAN_FROM_M, MAX_RELIABLE_DISTANCE_M, SCAN_POINTS)
+    above = np.flatnonzero(centreline_concentration(release, grid) >= threshold_g_m3)
+    if above.size == 0:
+        return None
+    first, last = int(above[0]), int(above[-1])
+    start = 0.0 if first == 0 else _bisect(release, threshold_g_m3, float(grid[first]), float(grid[first - 1]))
+    if last == grid.size - 1:
+        return Extent(start, MAX_RELIABLE_DISTANCE_M, clipped=True)
+    return Extent(start, _bisect(release, threshold_g_m3, float(grid[last]), float(grid[last + 1])), clipped=False)
+
+
+def half_width(release: Release, threshold_g_m3: float, x_m: npt.ArrayLike) -> FloatArray:
+    """Crosswind half-width (m) of the ground footprint C ≥ T at x: σy · sqrt(2 ln(C(x,0,0)/T)), 0 outside."""
+    sigma_y, _ = briggs_sigmas(x_m, release.stability, release.terrain)
+    ratio = np.maximum(centreline_concentration(release, x_m) / threshold_g_m3, 1.0)
+    return np.asarray(sigma_y * np.sqrt(2.0 * np.log(ratio)), dtype=np.float64)
+
+
+def local_outline(release: Release, threshold_g_m3: float, extent: Extent,
+                  samples: int = DEFAULT_SAMPLES) -> FloatArray:
+    """The footprint's closed outline in the plume frame: (x downwind, y to the left), shape (n, 2)."""
+    s = np.linspace(0.0, 1.0, samples)
+    xs = extent.start_m + (extent.end_m - extent.start_m) * (1.0 - np.cos(math.pi * s)) / 2.0
+    inner = xs[1:-1] if not extent.clipped else xs[1:]
+    inner = inner[inner > 0]
+    ys = half_width(release, threshold_g_m3, inner)
+    start = np.array([[extent.start_m, 0.0]])
+    # Clipped: the last sample is the 10 km cut, kept with its width, and the ring closes straight across it.
+    end = np.empty((0, 2)) if extent.clipped else np.array([[extent.end_m, 0.0]])
+    upper = np.column_stack([inner, ys])
+    lower = np.column_stack([inner[::-1], -ys[::-1]])
+    return np.vstack([start, upper, end, lower, start])
+
+
+# --- placing it on the map ----------------------------------------------------------------------------
+def _frame(release: Release) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Origin (EPSG:4529 m), unit downwind and unit crosswind-left vectors in grid coordinates.
+
+    Wind directions are from true north; the grid's north differs from it by the meridian convergence
+    (about 0.64° at Panshan), so true north is read from the projection at the source.
+    """
+    e0, n0 = to_metric(release.lon, release.lat)
+    e1, n1 = to_metric(release.lon, release.lat + 0.001)
+    north = np.array([e1 - e0, n1 - n0])
+    north /= np.hypot(*north)
+    east = np.array([north[1], -north[0]])  # north turned 90° clockwise (the projection is conformal)
+    theta = math.radians(release.wind_from_deg)
+    down = -(math.cos(theta) * north + math.sin(theta) * east)  # away from where the wind comes from
+    left = np.array([-down[1], down[0]])
+    return np.array([e0, n0]), down, left
+
+
+def _to_grid(local: FloatArray, frame: tuple[np.ndarray, np.ndarray, np.ndarray]) -> FloatArray:
+    origin, down, left = frame
+    return origin + local[:, :1] * down + local[:, 1:2] * left
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One zone: its level of concern, where it reaches, and its polygon (EPSG:4529 and WGS84)."""
+
+    threshold: Threshold
+    extent: Extent | None
+    metric: Polygon | None = None
+    geometry: Polygon | None = None
+    max_half_width_m: float = 0.0
+
+    @property
+    def label(self) -> str:
+        return f"{ZONE_LABELS.get(self.threshold.zone, self.threshold.zone)}（{self.threshold.level}）"
+
+    def feature(self) -> dict[str, Any]:
+        """A GeoJSON feature (geometry null when the ground concentration never reaches the threshold)."""
+        t, extent = self.threshold, self.extent
+        geometry = None
+        if self.geometry is not None:
+            ring = [[round(lon, 7), round(lat, 7)] for lon, lat in self.geometry.exterior.coords]
+            geometry = {"type": "Polygon", "coordinates": [ring]}
+        properties = {
+            "zone": t.zone,
+            "label": self.label,
+            "level": t.level,
+            "threshold_ppm": t.ppm,
+            "threshold_mg_m3": round(t.mg_m3, 6),
+            "max_distance_m": round(extent.end_m, 1) if extent else 0.0,
+            "min_distance_m": round(extent.start_m, 1) if extent else 0.0,
+            "max_half_width_m": round(self.max_half_width_m, 1),
+            "clipped_at_10km": bool(extent and extent.clipped),
+            "source": t.source,
+        }
+        if extent is None:
+            properties["note"] = f"地面浓度未达到 {t.level}（{t.ppm:g} ppm），无{ZONE_LABELS.get(t.zone, t.zone)}"
+        return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+@dataclass(frozen=True)
+class ZoneSet:
+    """The zones of one release, most severe first, with the model's limits in Chinese."""
+
+    release: Release
+    zones: tuple[Zone, ...]
+    limits: tuple[str, ...]
+    _frame: tuple[np.ndarray, np.ndarray, np.ndarray] = field(repr=False)
+
+    def feature_collection(self) -> dict[str, Any]:
+        """GeoJSON, least severe first so that a map drawing in order puts red on top."""
+        return {"type": "FeatureCollection", "features": [z.feature() for z in reversed(self.zones)]}
+
+    def locate(self, points: Sequence[tuple[float, float]]) -> list[tuple[str | None, float]]:
+        """For WGS84 (lon, lat) points: the most severe zone each lies in (None: none) and its downwind metres."""
+        if not points:
+            return []
+        projected = shapely.get_coordinates(_project_points(points))
+        origin, down, _ = self._frame
+        downwind = (projected - origin) @ down
+        found: list[str | None] = [None] * len(points)
+        for zone in reversed(self.zones):  # least severe first, so the most severe overwrites
+            if zone.metric is None:
+                continue
+            inside = shapely.contains_xy(zone.metric, projected[:, 0], projected[:, 1])
+            inside |= shapely.intersects_xy(zone.metric.exterior, projected[:, 0], projected[:, 1])
+            for i in np.flatnonzero(inside):
+                found[int(i)] = zone.threshold.zone
+        return [(zone, float(d)) for zone, d in zip(found, downwind, strict=True)]
+
+    def to_lonlat(self, downwind_m: float, left_m: float = 0.0) -> tuple[float, float]:
+        """The WGS84 point downwind_m along the plume axis and left_m to its left (facing downwind)."""
+        e, n = _to_grid(np.array([[downwind_m, left_m]], dtype=np.float64), self._frame)[0]
+        return from_metric(float(e), float(n))
+
+    def bounds(self) -> tuple[float, float, float, float] | None:
+        """WGS84 (min lon, min lat, max lon, max lat) of all zones, or None when there are none."""
+        shapes = [z.geometry for z in self.zones if z.geometry is not None]
+        if not shapes:
+            return None
+        minx, miny, maxx, maxy = shapely.total_bounds(shapes)
+        return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def _project_points(points: Sequence[tuple[float, float]]) -> Any:
+    return to_metric_geometry(MultiPoint([(float(lon), float(lat)) for lon, lat in points]))
+
+
+def _limits(release: Release, zones: Iterable[Zone]) -> list[str]:
+    wind = validity_limits(np.empty(0), release.u_m_s)
+    limits = list(wind)
+    for zone in zones:
+        if zone.extent is None:
+            continue
+        extent = zone.extent
+        if extent.clipped:
+            limits.append(f"{zone.label}在 10 km 处地面浓度仍高于阈值：已截断于 10 km，实际范围更大"
+                          "（超出扩散参数适用范围）")
+            continue
+        limits += [f"{zone.label}{m}" for m in validity_limits(extent.end_m, release.u_m_s) if m not in wind]
+    if not _GRID_ZONE_LON[0] <= release.lon <= _GRID_ZONE_LON[1]:
+        limits.append(f"泄漏源经度 {release.lon:g}° 在 EPSG:4529 投影带（121.5°–124.5°E）之外：威胁区形状有投影变形")
+    limits.append("高斯烟羽筛查估算：假定平坦开阔地面、风向风速和稳定度在 60 分钟内不变、泄漏持续且气体为中性浮力；"
+                  "未计烟羽抬升、建筑物与地形影响、沉降和浓度时间平均修正")
+    return limits
+
+
+def chemical_limits(chemical: Chemical, hazard: str) -> list[str]:
+    """What the chemical itself puts outside the model: dense or buoyant gas, flammable-zone caveats."""
+    limits: list[str] = []
+    mass = chemical.molar_mass_g_mol
+    if chemical.denser_than_air:
+        limits.append(f"{chemical.name}摩尔质量 {mass:g} g/mol 大于空气（{AIR_MOLAR_MASS_G_MOL:g}）："
+                      "大量泄漏形成重气云时高斯模型不适用，应改用重气扩散模型（如 ALOHA 的重气模型）")
+    else:
+        limits.append(f"{chemical.name}摩尔质量 {mass:g} g/mol 小于空气：纯气体泄漏会上浮，地面浓度可能被高估；"
+                      "液化气体两相泄漏时仍可能形成重气云")
+    if hazard == "flammable":
+        limits.append("可燃区按 ALOHA 的 60 % / 10 % 爆炸下限划定（计入浓度脉动）；未计算爆炸超压和热辐射")
+    return limits
+
+
+def threat_zones(release: Release, levels: Sequence[Threshold], *, samples: int = DEFAULT_SAMPLES) -> ZoneSet:
+    """Every level's ground footprint for a continuous release, placed on the map, with the model's limits.
+
+    :param levels: the levels of concern, most severe (highest) first, e.g. toxicity.thresholds(...).
+    :raises ValueError: the release has problems (check_release names them by field).
+    """
+    problems = check_release(release)
+    if problems:
+        raise ValueError("；".join(problems.values()))
+    frame = _frame(release)
+    zones: list[Zone] = []
+    for level in levels:
+        threshold_g_m3 = level.mg_m3 / 1000.0
+        extent = downwind_extent(release, threshold_g_m3)
+        if extent is None:
+            zones.append(Zone(level, None))
+            continue
+        local = local_outline(release, threshold_g_m3, extent, samples)
+        metric = orient(Polygon(_to_grid(local, frame)), sign=1.0)  # exterior counter-clockwise (RFC 7946)
+        geometry = from_metric_geometry(metric)
+        assert isinstance(geometry, Polygon)
+        zones.append(Zone(level, extent, metric, geometry, float(np.abs(local[:, 1]).max())))
+    return ZoneSet(release, tuple(zones), tuple(_limits(release, zones)), frame)

@@ -1,0 +1,182 @@
+"""Threat-zone endpoint: a chemical, a continuous release and the weather → red / orange / yellow polygons
+and what lies inside each (mounted on command.api's router, under /api/v1/command).
+
+Stateless: it writes nothing. What lies inside is read through the reader's scope — registry records via
+registry.queries.visible, so an enterprise officer sees only their own enterprise among those inside.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Schema
+
+from yingji.core.models import AdminArea
+from yingji.core.models.areas import AreaLevel
+from yingji.registry.queries import visible
+from yingji.registry.resources import spec_for
+
+from . import toxicity, zones
+from .api import router
+
+# Registry kinds listed in "inside", in the order the response gives them.
+INSIDE_KINDS: tuple[str, ...] = ("schools", "medical-facilities", "shelters", "enterprises")
+POPULATION_NOTE = "尚无分村人口数据：威胁区内人口暂无法统计，请按所列村（社区）核实"
+SCOPE_NOTE = "所列学校、医疗机构、避难场所和企业仅限当前用户有权查看的记录"
+# Points a little outside the zones' bounding box are still fetched, then tested against the polygons.
+_BBOX_MARGIN_DEG = 0.001
+
+
+class SourceIn(Schema):
+    lon: float = Field(description="经度（WGS84）")
+    lat: float = Field(description="纬度（WGS84）")
+
+
+class ZonesIn(Schema):
+    chemical: str = Field(description="化学品中文名、英文名或 CAS 号（如 氯、chlorine、7782-50-5）")
+    hazard: str = Field("toxic", description="toxic（AEGL 毒性区）| flammable（爆炸下限可燃区）")
+    q_g_s: float = Field(description="连续泄漏速率 g/s（> 0）")
+    u_m_s: float = Field(description="释放高度处风速 m/s（> 0）")
+    wind_from_deg: float = Field(description="风向：风的来向，正北为 0°，顺时针 0–360")
+    stability: str = Field(description="Pasquill–Gifford 稳定度 A–F")
+    terrain: str = Field("rural", description="rural | urban")
+    h_m: float = Field(0.0, description="有效释放高度 m")
+    source: SourceIn = Field(description="泄漏源位置")
+
+
+class ZonePropertiesOut(Schema):
+    zone: str = Field(description="red | orange | yellow")
+    label: str
+    level: str = Field(description="AEGL-3 | AEGL-2 | AEGL-1 | 60% LEL | 10% LEL")
+    threshold_ppm: float
+    threshold_mg_m3: float
+    max_distance_m: float = Field(description="下风最远距离 m（0：未达到）")
+    min_distance_m: float = Field(description="地面浓度开始达到阈值的下风距离 m（高架源 > 0）")
+    max_half_width_m: float
+    clipped_at_10km: bool
+    source: str = Field(description="阈值来源")
+    note: str | None = None
+
+
+class ZoneFeatureOut(Schema):
+    type: str = "Feature"
+    geometry: dict[str, Any] | None = Field(description="GeoJSON Polygon（WGS84），未达到阈值时为 null")
+    properties: ZonePropertiesOut
+
+
+class InsideItemOut(Schema):
+    id: int
+    name: str
+    code: str | None = None
+    downwind_m: float = Field(description="沿下风方向距泄漏源的距离 m")
+
+
+class ZoneInsideOut(Schema):
+    villages: list[InsideItemOut]
+    schools: list[InsideItemOut]
+    medical_facilities: list[InsideItemOut] = Field(alias="medical-facilities")
+    shelters: list[InsideItemOut]
+    enterprises: list[InsideItemOut]
+    population: int | None = Field(None, description="尚无人口数据，恒为 null")
+
+
+class ChemicalOut(Schema):
+    name: str
+    name_en: str
+    cas: str
+    molar_mass_g_mol: float
+    hazard: str
+
+
+class ZonesOut(Schema):
+    type: str = "FeatureCollection"
+    features: list[ZoneFeatureOut] = Field(description="由轻到重（黄、橙、红），按序绘制时红区在最上层")
+    limits: list[str] = Field(description="模型适用范围与假定（中文）")
+    inside: dict[str, ZoneInsideOut] = Field(description="各区内的对象；每个对象只列在它所在的最严重区内")
+    population: int | None = Field(None, description="尚无人口数据，恒为 null")
+    population_note: str
+    scope_note: str
+    chemical: ChemicalOut
+
+
+def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[toxicity.Threshold, ...]]:
+    """Every problem with the request at once, by field; the release and levels when there are none."""
+    problems: dict[str, str] = {}
+    release = zones.Release(q_g_s=payload.q_g_s, u_m_s=payload.u_m_s, wind_from_deg=payload.wind_from_deg,
+                            stability=payload.stability.strip().upper(), terrain=payload.terrain.strip().lower(),
+                            h_m=payload.h_m, lon=payload.source.lon, lat=payload.source.lat)
+    problems.update(zones.check_release(release))
+    levels: tuple[toxicity.Threshold, ...] = ()
+    hazard = payload.hazard.strip().lower()
+    if hazard not in toxicity.HAZARDS:
+        problems["hazard"] = f"危害类型应为 toxic（毒性）或 flammable（可燃）（实际为“{payload.hazard}”）"
+    try:
+        chemical = toxicity.find_chemical(payload.chemical)
+        if hazard in toxicity.HAZARDS:
+            levels = toxicity.thresholds(chemical, hazard)
+    except LookupError as exc:  # UnknownChemical, NoThresholds
+        problems["chemical"] = str(exc)
+    return problems, release, levels
+
+
+def _inside(request: HttpRequest, zone_set: zones.ZoneSet) -> dict[str, dict[str, Any]]:
+    """Villages and registry records in each zone, each under the most severe zone it lies in."""
+    inside: dict[str, dict[str, Any]] = {
+        z.threshold.zone: {"villages": [], **{kind: [] for kind in INSIDE_KINDS}, "population": None}
+        for z in zone_set.zones
+    }
+    bounds = zone_set.bounds()
+    if bounds is None:
+        return inside
+    min_lon, min_lat, max_lon, max_lat = bounds
+    near = {"longitude__gte": min_lon - _BBOX_MARGIN_DEG, "longitude__lte": max_lon + _BBOX_MARGIN_DEG,
+            "latitude__gte": min_lat - _BBOX_MARGIN_DEG, "latitude__lte": max_lat + _BBOX_MARGIN_DEG}
+    villages = AdminArea.objects.filter(level=AreaLevel.VILLAGE, **near)
+    # Longitude and latitude are never null here: the bounding-box filter excludes unplaced records.
+    sources: list[tuple[str, list[tuple[int, str, str | None, Any, Any]]]] = [
+        ("villages", [(pk, name, code, lon, lat) for pk, name, code, lon, lat
+                      in villages.values_list("pk", "name", "code", "longitude", "latitude")]),
+    ]
+    for kind in INSIDE_KINDS:
+        spec = spec_for(kind)
+        assert spec is not None, kind
+        records = visible(spec, request.user).filter(**near)
+        sources.append((kind, [(pk, name, None, lon, lat) for pk, name, lon, lat
+                               in records.values_list("pk", "name", "longitude", "latitude")]))
+    for kind, rows in sources:
+        located = zone_set.locate([(lon, lat) for *_, lon, lat in rows])
+        for (pk, name, code, _, _), (zone, downwind) in zip(rows, located, strict=True):
+            if zone is not None:
+                item = {"id": pk, "name": name, "downwind_m": round(downwind, 1)}
+                if code is not None:
+                    item["code"] = code
+                inside[zone][kind].append(item)
+    for by_kind in inside.values():
+        for items in by_kind.values():
+            if isinstance(items, list):
+                items.sort(key=lambda item: item["downwind_m"])
+    return inside
+
+
+@router.post("/dispersion/zones", response=ZonesOut, by_alias=True, summary="危险化学品泄漏威胁区（红/橙/黄）")
+def dispersion_zones(request: HttpRequest, payload: ZonesIn) -> dict[str, Any]:
+    """Red / orange / yellow ground footprints at AEGL-3/2/1 (or 60 % / 10 % LEL) of a continuous release,
+    what lies inside each, and the model's limits. No population figures exist yet: population is null."""
+    problems, release, levels = _problems(payload)
+    if problems:
+        raise ValidationError(problems)
+    chemical = toxicity.find_chemical(payload.chemical)
+    hazard = payload.hazard.strip().lower()
+    zone_set = zones.threat_zones(release, levels)
+    return {
+        **zone_set.feature_collection(),
+        "limits": [*zone_set.limits, *zones.chemical_limits(chemical, hazard)],
+        "inside": _inside(request, zone_set),
+        "population": None,
+        "population_note": POPULATION_NOTE,
+        "scope_note": SCOPE_NOTE,
+        "chemical": {"name": chemical.name, "name_en": chemical.name_en, "cas": chemical.cas,
+                     "molar_mass_g_mol": chemical.molar_mass_g_mol, "hazard": hazard},
+    }
