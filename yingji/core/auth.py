@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiToken
-from .models.accounts import hash_token
+from .models.tokens import hash_token
 
 
 def user_for_token(raw: str) -> Any | None:

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from . import audit
 from .models import ApiToken, AuditAction, User
-from .models.accounts import hash_token
 
 TOTP_ISSUER = "Yingji 应急"
 
@@ -19,10 +18,8 @@ TOTP_ISSUER = "Yingji 应急"
 @transaction.atomic
 def issue_api_token(user: User, *, name: str, actor: Any, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token bound to `user`; the raw value is returned once and never stored."""
-    raw = ApiToken.new_raw_token()
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=raw[:10], digest=hash_token(raw), expires_at=expires_at
-    )
+    raw, stored = ApiToken.issue_fields()
+    token = ApiToken.objects.create(user=user, name=name, expires_at=expires_at, **stored)
     audit.record(
         AuditAction.TOKEN_ISSUED,
         actor=actor,

@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from yingji.core import audit, events
 from yingji.core.models import AuditAction
-from yingji.core.scoping import Principal, facts_of
+from yingji.core.records import apply_fields, ensure_may_change
+from yingji.core.scoping import facts_of
 
 from .constants import MAX_INVENTORY_ROWS, UNIT_GRADED, HazmatAudit
 from .grading import GradingError, Holding, evaluate_unit
@@ -38,11 +39,6 @@ class InventoryRow:
 
 
 # --- checks ----------------------------------------------------------------------------------------
-def _check_may_change(unit: HazardUnit, actor: Any) -> None:
-    if not Principal.of(actor).may_change(facts_of(unit)):
-        raise PermissionDenied("超出您的数据权限范围：不能新增或修改其他企业或区域的单元")
-
-
 def _grading_errors(exc: GradingError, prefix: str | None) -> ValidationError:
     """`substances.1.chemical` of the pure grading → `{prefix}1.substance`, or `substance` for one row."""
     errors: dict[str, list[str]] = {}
@@ -126,21 +122,6 @@ def _audit_inventory(action: HazmatAudit, unit: HazardUnit, before: dict[str, An
 
 
 # --- units -----------------------------------------------------------------------------------------
-def _apply(unit: HazardUnit, data: Mapping[str, Any]) -> None:
-    """Set the unit's own fields by name; relations accept an instance or a primary key."""
-    fields = {f.name: f for f in unit._meta.concrete_fields}
-    for name, value in data.items():
-        if name not in UNIT_FIELDS:
-            raise ValidationError({name: "不可修改的字段"})
-        field = fields[name]
-        if value is None and not field.null:
-            value = field.get_default()  # API schemas send null for omitted optional fields
-        if field.is_relation and not isinstance(value, models.Model):
-            setattr(unit, field.attname, value)
-        else:
-            setattr(unit, name, value)
-
-
 def _defaults_from_enterprise(unit: HazardUnit, actor: Any) -> None:
     """A new unit is supervised, located and placed like its enterprise unless stated otherwise."""
     if unit.enterprise_id is None and getattr(actor, "enterprise_id", None):
@@ -162,10 +143,10 @@ def _defaults_from_enterprise(unit: HazardUnit, actor: Any) -> None:
 def create_unit(data: Mapping[str, Any], *, actor: Any) -> HazardUnit:
     """Declare a unit (empty inventory: S = 0); an enterprise officer's unit belongs to their enterprise."""
     unit = HazardUnit()
-    _apply(unit, data)
+    apply_fields(unit, data, allowed=UNIT_FIELDS)
     _defaults_from_enterprise(unit, actor)
     unit.full_clean()
-    _check_may_change(unit, actor)
+    ensure_may_change(unit, actor, "单元")
     unit.save(force_insert=True)
     _regrade(unit)
     audit.record_change(AuditAction.CREATE, unit, actor=actor, before=None)
@@ -176,11 +157,11 @@ def create_unit(data: Mapping[str, Any], *, actor: Any) -> HazardUnit:
 @transaction.atomic
 def update_unit(unit: HazardUnit, data: Mapping[str, Any], *, actor: Any) -> HazardUnit:
     """Change a unit's own fields and regrade it (α follows the exposed population); it may not leave scope."""
-    _check_may_change(unit, actor)
+    ensure_may_change(unit, actor, "单元")
     before = audit.snapshot(unit)
-    _apply(unit, data)
+    apply_fields(unit, data, allowed=UNIT_FIELDS)
     unit.full_clean()
-    _check_may_change(unit, actor)
+    ensure_may_change(unit, actor, "单元")
     unit.save()
     _regrade(unit)
     audit.record_change(AuditAction.UPDATE, unit, actor=actor, before=before)
@@ -191,7 +172,7 @@ def update_unit(unit: HazardUnit, data: Mapping[str, Any], *, actor: Any) -> Haz
 @transaction.atomic
 def delete_unit(unit: HazardUnit, *, actor: Any) -> None:
     """Delete a unit with its inventory and tanks; the audit event keeps what it held and its grade."""
-    _check_may_change(unit, actor)
+    ensure_may_change(unit, actor, "单元")
     before = {**audit.snapshot(unit), "inventory": grading_state(unit)["inventory"]}
     facts, pk = facts_of(unit), unit.pk
     payload = {"id": pk, "kind": "hazmat.hazardunit", "verb": "deleted", "name": unit.name,
@@ -210,7 +191,7 @@ def set_inventory(unit: HazardUnit, substance: str, quantity_t: float, category:
 
     :raises ValidationError: under `substance`, `quantity_t` or `category`, naming the substance.
     """
-    _check_may_change(unit, actor)
+    ensure_may_change(unit, actor, "单元")
     row = _resolved([InventoryRow(substance, quantity_t, category)], None)[0]
     before = grading_state(unit)
     item, _created = UnitInventory.objects.update_or_create(
@@ -229,7 +210,7 @@ def remove_inventory(unit: HazardUnit, substance: str, *, actor: Any) -> None:
 
     :raises ValidationError: under `substance` when the unit does not hold it.
     """
-    _check_may_change(unit, actor)
+    ensure_may_change(unit, actor, "单元")
     try:
         name = find_substance(substance).name
     except LookupError as exc:
@@ -249,7 +230,7 @@ def replace_inventory(unit: HazardUnit, rows: Sequence[InventoryRow], *, actor: 
 
     :raises ValidationError: every problem at once, under `{i}.substance`, `{i}.quantity_t`, `{i}.category`.
     """
-    _check_may_change(unit, actor)
+    ensure_may_change(unit, actor, "单元")
     resolved = _resolved(rows, "")
     before = grading_state(unit)
     unit.inventory.all().delete()
@@ -267,11 +248,11 @@ def replace_inventory(unit: HazardUnit, rows: Sequence[InventoryRow], *, actor: 
 @transaction.atomic
 def save_tank(tank: Tank, *, actor: Any) -> Tank:
     """Register or change a tank of a unit the actor may change (tanks do not change the grading yet)."""
-    _check_may_change(tank.unit, actor)
+    ensure_may_change(tank.unit, actor, "单元")
     before = None
     if not tank._state.adding:
         original = Tank.objects.select_related("unit").get(pk=tank.pk)
-        _check_may_change(original.unit, actor)  # nor may a tank be moved out of another's unit
+        ensure_may_change(original.unit, actor, "单元")  # nor may a tank be moved out of another's unit
         before = audit.snapshot(original)
     tank.full_clean()
     tank.save()
@@ -283,7 +264,7 @@ def save_tank(tank: Tank, *, actor: Any) -> Tank:
 @transaction.atomic
 def delete_tank(tank: Tank, *, actor: Any) -> None:
     """Remove a tank of a unit the actor may change."""
-    _check_may_change(tank.unit, actor)
+    ensure_may_change(tank.unit, actor, "单元")
     before, pk = audit.snapshot(tank), tank.pk
     tank.delete()
     tank.pk = pk

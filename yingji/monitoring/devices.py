@@ -6,21 +6,17 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from yingji.core import audit, events
-from yingji.core.scoping import Principal, facts_of
+from yingji.core.models.tokens import hash_token
+from yingji.core.records import ensure_may_change
+from yingji.core.scoping import facts_of
 
 from .constants import MonitoringAction
-from .models import Channel, Device, DeviceCredential, hash_device_token
+from .models import Channel, Device, DeviceCredential
 from .rule_binding import build_rules
-
-
-def _check_may_change(device: Device, actor: Any) -> None:
-    if not Principal.of(actor).may_change(facts_of(device)):
-        raise PermissionDenied("超出您的数据权限范围：不能新增或修改属于其他单位或区域的设备")
 
 
 @transaction.atomic
@@ -35,7 +31,7 @@ def create_device(data: Mapping[str, Any], *, actor: Any) -> Device:
         device.admin_area_id = getattr(actor, "admin_area_id", None) or (
             device.enterprise.admin_area_id if device.enterprise_id and device.enterprise else None)
     device.full_clean()
-    _check_may_change(device, actor)
+    ensure_may_change(device, actor, "设备")
     device.save(force_insert=True)
     audit.record_change(MonitoringAction.DEVICE_CREATED, device, actor=actor, before=None)
     events.publish("monitoring.device.created", {"id": device.pk, "code": device.code, "name": device.name,
@@ -47,7 +43,7 @@ def create_device(data: Mapping[str, Any], *, actor: Any) -> Device:
 @transaction.atomic
 def create_channel(device: Device, data: Mapping[str, Any], *, actor: Any) -> Channel:
     """Add a channel to a device; its rules must build from the device type's pack and the overrides."""
-    _check_may_change(device, actor)
+    ensure_may_change(device, actor, "设备")
     channel = Channel(device=device, **data)
     channel.full_clean()
     build_rules(channel)
@@ -59,9 +55,9 @@ def create_channel(device: Device, data: Mapping[str, Any], *, actor: Any) -> Ch
 @transaction.atomic
 def issue_credential(device: Device, *, actor: Any) -> tuple[DeviceCredential, str]:
     """A new token for the device; the raw value is returned once and never stored."""
-    _check_may_change(device, actor)
-    raw = DeviceCredential.new_raw_token()
-    credential = DeviceCredential.objects.create(device=device, prefix=raw[:10], digest=hash_device_token(raw))
+    ensure_may_change(device, actor, "设备")
+    raw, stored = DeviceCredential.issue_fields()
+    credential = DeviceCredential.objects.create(device=device, **stored)
     audit.record(MonitoringAction.CREDENTIAL_ISSUED, actor=actor, object_type="monitoring.devicecredential",
                  object_id=credential.pk, object_repr=str(credential), after={"device": device.code})
     return credential, raw
@@ -70,7 +66,7 @@ def issue_credential(device: Device, *, actor: Any) -> tuple[DeviceCredential, s
 @transaction.atomic
 def revoke_credential(credential: DeviceCredential, *, actor: Any) -> DeviceCredential:
     """Refuse the token from now on."""
-    _check_may_change(credential.device, actor)
+    ensure_may_change(credential.device, actor, "设备")
     if credential.revoked_at is None:
         credential.revoked_at = timezone.now()
         credential.save(update_fields=["revoked_at"])
@@ -82,7 +78,7 @@ def revoke_credential(credential: DeviceCredential, *, actor: Any) -> DeviceCred
 def device_for_token(raw: str) -> Device | None:
     """The active device a raw token belongs to, or None (unknown, revoked, or a retired device)."""
     credential = (DeviceCredential.objects.active().select_related("device")
-                  .filter(digest=hash_device_token(raw)).first())
+                  .filter(digest=hash_token(raw)).first())
     if credential is None or credential.device.status == "retired":
         return None
     now = timezone.now()

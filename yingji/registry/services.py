@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from yingji.core import audit, events
 from yingji.core.models import AuditAction
 from yingji.core.queries import township_at
-from yingji.core.scoping import Principal, facts_of
+from yingji.core.records import apply_fields, ensure_may_change
+from yingji.core.scoping import facts_of
 
 
 def _event_payload(obj: models.Model, verb: str) -> dict[str, Any]:
@@ -20,19 +21,6 @@ def _event_payload(obj: models.Model, verb: str) -> dict[str, Any]:
     if hasattr(obj, "longitude"):
         payload["lon"], payload["lat"] = getattr(obj, "longitude", None), getattr(obj, "latitude", None)
     return payload
-
-
-def _apply(obj: models.Model, data: Mapping[str, Any]) -> None:
-    """Set fields by name; relations accept an instance or a primary key."""
-    fields = {f.name: f for f in obj._meta.concrete_fields} | {f.attname: f for f in obj._meta.concrete_fields}
-    for name, value in data.items():
-        field = fields.get(name)
-        if field is None or not field.editable or field.primary_key:
-            raise ValidationError({name: "不可修改的字段"})
-        if value is None and not field.null:
-            value = field.get_default()  # API schemas send null for omitted optional fields
-        relation_by_id = field.is_relation and not isinstance(value, models.Model)
-        setattr(obj, field.attname if relation_by_id else field.name, value)
 
 
 def _default_owner(obj: models.Model, actor: Any) -> None:
@@ -47,19 +35,14 @@ def _default_owner(obj: models.Model, actor: Any) -> None:
         obj.admin_area_id = located or getattr(actor, "admin_area_id", None)
 
 
-def _check_may_change(obj: models.Model, actor: Any) -> None:
-    if not Principal.of(actor).may_change(facts_of(obj)):
-        raise PermissionDenied("超出您的数据权限范围：不能新增或修改属于其他单位或区域的记录")
-
-
 @transaction.atomic
 def create_record(model: type[models.Model], data: Mapping[str, Any], *, actor: Any) -> models.Model:
     """Create one registry record after full validation; the actor must be allowed to own it."""
     obj = model()
-    _apply(obj, data)
+    apply_fields(obj, data)
     _default_owner(obj, actor)
     obj.full_clean()
-    _check_may_change(obj, actor)
+    ensure_may_change(obj, actor)
     obj.save(force_insert=True)
     audit.record_change(AuditAction.CREATE, obj, actor=actor, before=None)
     events.publish(f"{obj._meta.label_lower}.created", _event_payload(obj, "created"), scope=facts_of(obj))
@@ -69,11 +52,11 @@ def create_record(model: type[models.Model], data: Mapping[str, Any], *, actor: 
 @transaction.atomic
 def update_record(obj: models.Model, data: Mapping[str, Any], *, actor: Any) -> models.Model:
     """Change fields of a record the actor may write; the record may not move out of their scope."""
-    _check_may_change(obj, actor)
+    ensure_may_change(obj, actor)
     before = audit.snapshot(obj)
-    _apply(obj, data)
+    apply_fields(obj, data)
     obj.full_clean()
-    _check_may_change(obj, actor)
+    ensure_may_change(obj, actor)
     obj.save()
     audit.record_change(AuditAction.UPDATE, obj, actor=actor, before=before)
     events.publish(f"{obj._meta.label_lower}.updated", _event_payload(obj, "updated"), scope=facts_of(obj))
@@ -83,7 +66,7 @@ def update_record(obj: models.Model, data: Mapping[str, Any], *, actor: Any) -> 
 @transaction.atomic
 def delete_record(obj: models.Model, *, actor: Any) -> None:
     """Delete a record the actor may write; records still referenced elsewhere are refused."""
-    _check_may_change(obj, actor)
+    ensure_may_change(obj, actor)
     before = audit.snapshot(obj)
     facts, payload = facts_of(obj), _event_payload(obj, "deleted")
     try:

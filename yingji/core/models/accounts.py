@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
 from ..roles import Role
+from .tokens import HashedToken
 
 
 class Department(models.Model):
@@ -69,11 +67,6 @@ class User(AbstractUser):
         return self.is_superuser or self.role == Role.COUNTY_ADMIN
 
 
-def hash_token(raw: str) -> str:
-    """Tokens are stored as SHA-256 digests: a leaked table reveals no usable token."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
         now = timezone.now()
@@ -82,17 +75,12 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
         )
 
 
-class ApiToken(models.Model):
+class ApiToken(HashedToken):
     """A bearer token for an integration, bound to one user and so to that user's scope; revocable."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
     name = models.CharField("用途", max_length=100)
-    prefix = models.CharField("前缀", max_length=12, db_index=True)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -102,7 +90,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @staticmethod
-    def new_raw_token() -> str:
-        return "yj_" + secrets.token_urlsafe(32)

@@ -1,7 +1,7 @@
 """Monitoring models: devices and channels, readings and rule state, alarms."""
 
 from .alarms import Alarm, AlarmCategory, AlarmStatus
-from .devices import Channel, Device, DeviceCredential, DeviceStatus, hash_device_token
+from .devices import Channel, Device, DeviceCredential, DeviceStatus
 from .readings import ChannelRuleState, Reading
 
 __all__ = [
@@ -14,5 +14,4 @@ __all__ = [
     "DeviceCredential",
     "DeviceStatus",
     "Reading",
-    "hash_device_token",
 ]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
-import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from yingji.core.models.base import LocatedModel, OwnedModel, ScopedQuerySet, TimeStampedModel
+from yingji.core.models.tokens import HashedToken
 from yingji.core.scoping import ScopeRule
 
 from ..constants import DEVICE_TOKEN_PREFIX
@@ -60,27 +59,18 @@ class Device(LocatedModel, OwnedModel):
             raise ValidationError({"code": "设备编码不能包含“/”（通道以“设备编码/指标”引用）"})
 
 
-def hash_device_token(raw: str) -> str:
-    """Device tokens are stored as SHA-256 digests, like core API tokens."""
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 class DeviceCredentialQuerySet(models.QuerySet["DeviceCredential"]):
     def active(self) -> DeviceCredentialQuerySet:
         return self.filter(revoked_at__isnull=True)
 
 
-class DeviceCredential(models.Model):
+class DeviceCredential(HashedToken):
     """A bearer token one device reports its readings with; stored hashed, revocable."""
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="credentials", verbose_name="设备")
-    prefix = models.CharField("前缀", max_length=12, db_index=True)
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     objects = DeviceCredentialQuerySet.as_manager()
+    raw_prefix = DEVICE_TOKEN_PREFIX
 
     class Meta:
         verbose_name = "设备令牌"
@@ -88,10 +78,6 @@ class DeviceCredential(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device.code} ({self.prefix}…)"
-
-    @staticmethod
-    def new_raw_token() -> str:
-        return DEVICE_TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
 class Channel(TimeStampedModel):
