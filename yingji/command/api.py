@@ -128,3 +128,6 @@ from . import zones_api  # noqa: E402,F401  (registers the zone endpoints on thi
 from .routing_api import router as routing_router  # noqa: E402
 
 router.add_router("/", routing_router)
+from .incidents_api import router as incidents_router  # noqa: E402
+
+router.add_router("/", incidents_router)

@@ -47,6 +47,7 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
     DemoDepartment(EMERGENCY, "盘山县应急管理局", "12350", (
         "registry.enterprise", "registry.rescueteam", "registry.warehouse", "registry.stockitem",
         "registry.shelter", "registry.expert", "registry.equipment", "hazmat.hazardunit", "monitoring.device",
+        "command.incident",
     )),
     DemoDepartment(FIRE, "盘山县消防救援大队", "119", ("registry.rescueteam", "registry.vehicle", "hazmat.hazardunit")),
     DemoDepartment(POLICE, "盘山县公安局", "110", ("registry.vehicle",)),

@@ -1,0 +1,108 @@
+"""The scoping walk for command: every /api/v1/command endpoint with {pk}, and the incident list, hides
+enterprise B's incident from enterprise A's officer (and from other scopes).
+
+Driven by the OpenAPI schema like tests/integration/test_scoping_walk_hazmat.py: a new command endpoint with
+{pk} fails here until it is given a request below, and a new command data path fails until it is walked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from yingji.command import incidents
+from yingji.command.models import Incident
+
+API = "/api/v1/command"
+# What A's officer sends to B's incident, per (path, method): harmless if it were ever accepted by mistake.
+DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
+    ("/incidents/{pk}", "get"): None,
+    ("/incidents/{pk}", "patch"): {"deaths": 40},
+    ("/incidents/{pk}/timeline", "post"): {"kind": "note", "text": "越权写入"},
+    ("/incidents/{pk}/status", "post"): {"status": "closed", "summary": "越权结案"},
+    ("/incidents/{pk}/deadlines", "get"): None,
+}
+# The stateless calculators (they read no stored incident; routing's registry reads are walked in its own tests).
+STATELESS = {"/incidents/classify", "/dispersion/point", "/dispersion/stability", "/dispersion/zones", "/routes",
+             "/nearest", "/isochrones"}
+COLLECTIONS = {"/incidents"}
+
+
+def _incident(actor: Any, title: str) -> Incident:
+    return incidents.open_incident({"title": title, "incident_type": "hazmat_release", "source": "phone",
+                                    "deaths": 3}, actor=actor)
+
+
+@pytest.fixture
+def b_incident(people: Any, enterprise_b: Any) -> Incident:
+    return _incident(people.officer_b, "乙石化储罐泄漏")
+
+
+@pytest.fixture
+def a_incident(people: Any, enterprise_a: Any) -> Incident:
+    return _incident(people.officer_a, "甲化工液氯泄漏")
+
+
+def _schema_paths(client: Any) -> dict[str, dict[str, Any]]:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    return {p.removeprefix(API): ops for p, ops in paths.items() if p.startswith(f"{API}/")}
+
+
+def _call(client: Any, method: str, url: str, body: Any) -> Any:
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+def test_every_command_path_is_walked(people: Any, client_for: Any) -> None:
+    paths = _schema_paths(client_for(people.admin))
+    detail = {(p, m) for p, ops in paths.items() if "{pk}" in p for m in ops}
+    assert detail == set(DETAIL_REQUESTS), detail ^ set(DETAIL_REQUESTS)
+    others = {p for p in paths if "{pk}" not in p}
+    assert others <= STATELESS | COLLECTIONS, others - STATELESS - COLLECTIONS
+    for p, ops in paths.items():
+        for operation in ops.values():
+            assert operation.get("security"), f"{API}{p} is served without authentication"
+
+
+def test_enterprise_a_cannot_reach_enterprise_b_incident(people: Any, a_incident: Incident, b_incident: Incident,
+                                                         client_for: Any) -> None:
+    client = client_for(people.officer_a)
+    for (path, method), body in DETAIL_REQUESTS.items():
+        url = API + path.replace("{pk}", str(b_incident.pk))
+        response = _call(client, method, url, body)
+        assert response.status_code == 404, (method, path, response.status_code)
+    b_incident.refresh_from_db()
+    assert (b_incident.deaths, b_incident.status, b_incident.timeline.count()) == (3, "reported", 1)
+
+    listed = {i["id"] for i in client.get(f"{API}/incidents", {"limit": 1000}).json()["items"]}
+    assert b_incident.pk not in listed
+
+    # Not vacuous: A reaches its own incident on every path; B's officer reaches B's.
+    assert a_incident.pk in listed
+    for (path, method), body in DETAIL_REQUESTS.items():
+        url = API + path.replace("{pk}", str(a_incident.pk))
+        assert _call(client, method, url, body).status_code in (200, 201), (method, path)
+    officer_b = client_for(people.officer_b)
+    assert b_incident.pk in {i["id"] for i in officer_b.get(f"{API}/incidents").json()["items"]}
+    assert officer_b.get(f"{API}/incidents/{b_incident.pk}").status_code == 200
+
+
+@pytest.mark.parametrize("user", ["township_taiping", "education_officer", "fire_officer", "expert"])
+def test_other_scopes_do_not_reach_enterprise_b_incident(user: str, people: Any, b_incident: Incident,
+                                                         client_for: Any) -> None:
+    """B is in 高升街道 and its incident is owned by the emergency bureau: these users see nothing."""
+    client = client_for(getattr(people, user))
+    for (path, method), body in DETAIL_REQUESTS.items():
+        url = API + path.replace("{pk}", str(b_incident.pk))
+        assert _call(client, method, url, body).status_code == 404, (user, method, path)
+    assert client.get(f"{API}/incidents").json()["count"] == 0
+
+
+def test_county_roles_see_every_incident(people: Any, a_incident: Incident, b_incident: Incident,
+                                         client_for: Any) -> None:
+    for user in (people.admin, people.emergency_officer, people.township_gaosheng):
+        ids = {i["id"] for i in client_for(user).get(f"{API}/incidents").json()["items"]}
+        expected = {b_incident.pk} if user is people.township_gaosheng else {a_incident.pk, b_incident.pk}
+        assert ids == expected, user.username

@@ -1,0 +1,25 @@
+"""Incident reads, always through the reader's scope (404 outside it, never a hint that it exists)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Incident
+
+
+def visible_incidents(user: Any) -> QuerySet[Incident]:
+    """Incidents the user may read, newest report first, with their enterprise and area."""
+    return Incident.objects.for_user(user).select_related("enterprise", "admin_area")
+
+
+def visible_incident(user: Any, pk: int) -> Incident:
+    """One incident the user may read, with its timeline, or 404."""
+    return get_object_or_404(visible_incidents(user).prefetch_related("timeline"), pk=pk)
+
+
+def writable_incident(user: Any, pk: int) -> Incident:
+    """One incident the user may change; 404 when it is outside their scope."""
+    return get_object_or_404(Incident.objects.writable_by(user).select_related("enterprise"), pk=pk)
