@@ -176,5 +176,5 @@ def test_refuses_to_replace_demo_rows_that_real_records_point_at(loaded: str) ->
 def test_without_load_only_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
     served: dict[str, Any] = {}
     monkeypatch.setattr(serve.Command, "handle", lambda self, *a, **o: served.update(o))
-    call_command("demo", "--host", "0.0.0.0", "--port", "8123", stdout=StringIO())
+    call_command("demo", "--host", "0.0.0.0", "--port", "8123", "--no-simulator", stdout=StringIO())
     assert served["host"] == "0.0.0.0" and served["port"] == 8123

@@ -1,7 +1,11 @@
 """`yingji demo`: migrate, load the demo county (marked as demo data), print the accounts, serve.
 
 Each app contributes its part through `demo_loader` on its AppConfig (see yingji.core.demo); all parts
-load in one transaction, so a failure leaves the previous demo data in place.
+load in one transaction, so a failure leaves the previous demo data in place. An app whose demo rows point
+at another app's demo rows declares `demo_unloader` (no arguments): all of them run first, in reverse app
+order, so dependants are deleted before what they point at is replaced. When serving, each app's
+`demo_background` (a callable taking the server's URL and returning one line to print) is started
+before the server, e.g. the monitoring simulator; `--no-simulator` skips them.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ class Command(BaseCommand):
                             help="只迁移并载入演示数据，不启动服务")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-simulator", action="store_true", dest="no_simulator",
+                            help="不启动演示设备模拟器（默认服务启动后自动推送模拟读数）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -74,13 +80,22 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\n启动服务：http://{options['host']}:{options['port']}/")
         settings.YINGJI_DEMO_BANNER = True  # the server runs in this process: every page marks the demo data
+        if not options["no_simulator"]:
+            for path in self._hooks("demo_background"):
+                self.stdout.write(import_string(path)(f"http://{options['host']}:{options['port']}"))
         call_command("serve", host=options["host"], port=options["port"])
 
+    @staticmethod
+    def _hooks(name: str) -> list[str]:
+        return [path for config in apps.get_app_configs() if (path := getattr(config, name, ""))]
+
     def _load(self, password: str) -> list[DemoSection]:
-        paths = [getattr(config, "demo_loader", "") for config in apps.get_app_configs()]
-        loaders = [import_string(path) for path in paths if path]
+        unloaders = [import_string(path) for path in reversed(self._hooks("demo_unloader"))]
+        loaders = [import_string(path) for path in self._hooks("demo_loader")]
         try:
             with transaction.atomic():
+                for unload in unloaders:
+                    unload()
                 return [load(password=password) for load in loaders]
         except ProtectedError as exc:
             blocking = ", ".join(sorted({f"{o._meta.verbose_name} {o}" for o in list(exc.protected_objects)[:5]}))
