@@ -7,7 +7,7 @@ standard name stored), so a unit holds one row per substance whatever the user t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -91,9 +91,15 @@ def grading_state(unit: HazardUnit) -> dict[str, Any]:
     }
 
 
-def _regrade(unit: HazardUnit) -> None:
-    """Evaluate the unit's stored inventory and store the result with its working."""
-    holdings = [Holding(i.substance, i.max_quantity_t, i.category or None) for i in unit.inventory.all()]
+GRADED_FIELDS = ("s", "is_major_hazard", "r", "grade", "alpha", "alpha_reason", "contributions", "evaluated_at")
+
+
+def apply_grading(unit: HazardUnit, inventory: Iterable[UnitInventory]) -> None:
+    """Evaluate these inventory rows of the unit and set its grading fields with the working, unsaved.
+
+    The unit and the rows need not be saved yet (the demo loader grades before it bulk-inserts).
+    """
+    holdings = [Holding(i.substance, i.max_quantity_t, i.category or None) for i in inventory]
     try:
         result = evaluate_unit(unit.name, unit.exposed_population, holdings)
     except GradingError as exc:  # stored rows were valid when written; the catalogue changed since
@@ -102,8 +108,12 @@ def _regrade(unit: HazardUnit) -> None:
     unit.alpha, unit.alpha_reason = result.alpha, result.alpha_reason
     unit.contributions = [asdict(c) for c in result.contributions]
     unit.evaluated_at = timezone.now()
-    unit.save(update_fields=["s", "is_major_hazard", "r", "grade", "alpha", "alpha_reason", "contributions",
-                             "evaluated_at", "updated_at"])
+
+
+def _regrade(unit: HazardUnit) -> None:
+    """Evaluate the unit's stored inventory and store the result with its working."""
+    apply_grading(unit, unit.inventory.all())
+    unit.save(update_fields=[*GRADED_FIELDS, "updated_at"])
 
 
 def _publish_graded(unit: HazardUnit, before: dict[str, Any] | None) -> None:
