@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.scoping_walk import api_paths, assert_every_path_walked, call
 from yingji.command import incidents
 from yingji.command.models import Incident
 
@@ -44,26 +45,9 @@ def a_incident(people: Any, enterprise_a: Any) -> Incident:
     return _incident(people.officer_a, "甲化工液氯泄漏")
 
 
-def _schema_paths(client: Any) -> dict[str, dict[str, Any]]:
-    paths = client.get("/api/v1/openapi.json").json()["paths"]
-    return {p.removeprefix(API): ops for p, ops in paths.items() if p.startswith(f"{API}/")}
-
-
-def _call(client: Any, method: str, url: str, body: Any) -> Any:
-    if body is None:
-        return getattr(client, method)(url)
-    return getattr(client, method)(url, body, content_type="application/json")
-
-
 def test_every_command_path_is_walked(people: Any, client_for: Any) -> None:
-    paths = _schema_paths(client_for(people.admin))
-    detail = {(p, m) for p, ops in paths.items() if "{pk}" in p for m in ops}
-    assert detail == set(DETAIL_REQUESTS), detail ^ set(DETAIL_REQUESTS)
-    others = {p for p in paths if "{pk}" not in p}
-    assert others <= STATELESS | COLLECTIONS, others - STATELESS - COLLECTIONS
-    for p, ops in paths.items():
-        for operation in ops.values():
-            assert operation.get("security"), f"{API}{p} is served without authentication"
+    paths = api_paths(client_for(people.admin), API)
+    assert_every_path_walked(paths, DETAIL_REQUESTS, STATELESS | COLLECTIONS, API)
 
 
 def test_enterprise_a_cannot_reach_enterprise_b_incident(people: Any, a_incident: Incident, b_incident: Incident,
@@ -71,7 +55,7 @@ def test_enterprise_a_cannot_reach_enterprise_b_incident(people: Any, a_incident
     client = client_for(people.officer_a)
     for (path, method), body in DETAIL_REQUESTS.items():
         url = API + path.replace("{pk}", str(b_incident.pk))
-        response = _call(client, method, url, body)
+        response = call(client, method, url, body)
         assert response.status_code == 404, (method, path, response.status_code)
     b_incident.refresh_from_db()
     assert (b_incident.deaths, b_incident.status, b_incident.timeline.count()) == (3, "reported", 1)
@@ -83,7 +67,7 @@ def test_enterprise_a_cannot_reach_enterprise_b_incident(people: Any, a_incident
     assert a_incident.pk in listed
     for (path, method), body in DETAIL_REQUESTS.items():
         url = API + path.replace("{pk}", str(a_incident.pk))
-        assert _call(client, method, url, body).status_code in (200, 201), (method, path)
+        assert call(client, method, url, body).status_code in (200, 201), (method, path)
     officer_b = client_for(people.officer_b)
     assert b_incident.pk in {i["id"] for i in officer_b.get(f"{API}/incidents").json()["items"]}
     assert officer_b.get(f"{API}/incidents/{b_incident.pk}").status_code == 200
@@ -96,7 +80,7 @@ def test_other_scopes_do_not_reach_enterprise_b_incident(user: str, people: Any,
     client = client_for(getattr(people, user))
     for (path, method), body in DETAIL_REQUESTS.items():
         url = API + path.replace("{pk}", str(b_incident.pk))
-        assert _call(client, method, url, body).status_code == 404, (user, method, path)
+        assert call(client, method, url, body).status_code == 404, (user, method, path)
     assert client.get(f"{API}/incidents").json()["count"] == 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from tests.scoping_walk import api_paths, assert_every_path_walked, call
 from yingji.hazmat import services
 from yingji.hazmat.models import HazardUnit
 
@@ -46,17 +47,6 @@ def a_unit(people: Any, enterprise_a: Any) -> HazardUnit:
     return services.replace_inventory(unit, [services.InventoryRow("氨", 50)], actor=people.admin)
 
 
-def _schema_paths(client: Any) -> dict[str, dict[str, Any]]:
-    paths = client.get("/api/v1/openapi.json").json()["paths"]
-    return {p.removeprefix(API): ops for p, ops in paths.items() if p.startswith(f"{API}/")}
-
-
-def _call(client: Any, method: str, url: str, body: Any) -> Any:
-    if body is None:
-        return getattr(client, method)(url)
-    return getattr(client, method)(url, body, content_type="application/json")
-
-
 def _export(client: Any, fmt: str) -> bytes:
     response = client.get(f"{API}/major-hazards/export", {"format": fmt})
     assert response.status_code == 200, fmt
@@ -74,15 +64,8 @@ def _exported_names(client: Any, fmt: str) -> set[str]:
 
 
 def test_every_hazmat_path_is_walked(people: Any, client_for: Any) -> None:
-    paths = _schema_paths(client_for(people.admin))
-    detail = {(p, m) for p, ops in paths.items() if "{pk}" in p for m in ops}
-    assert detail, "the schema lists no hazmat detail endpoints"
-    assert detail == set(DETAIL_REQUESTS), detail ^ set(DETAIL_REQUESTS)
-    others = {p for p in paths if "{pk}" not in p}
-    assert others <= STATELESS | COLLECTIONS, others - STATELESS - COLLECTIONS
-    for p, ops in paths.items():
-        for operation in ops.values():
-            assert operation.get("security"), f"{API}{p} is served without authentication"
+    paths = api_paths(client_for(people.admin), API)
+    assert_every_path_walked(paths, DETAIL_REQUESTS, STATELESS | COLLECTIONS, API)
 
 
 def test_enterprise_a_cannot_reach_enterprise_b_unit(people: Any, a_unit: HazardUnit, b_unit: HazardUnit,
@@ -90,7 +73,7 @@ def test_enterprise_a_cannot_reach_enterprise_b_unit(people: Any, a_unit: Hazard
     client = client_for(people.officer_a)
     for (path, method), body in DETAIL_REQUESTS.items():
         url = API + path.replace("{pk}", str(b_unit.pk))
-        response = _call(client, method, url, body)
+        response = call(client, method, url, body)
         assert response.status_code == 404, (method, path, response.status_code)
     b_unit.refresh_from_db()
     assert (b_unit.name, b_unit.grade, b_unit.inventory.count()) == ("乙公司液氯罐区", 3, 1)
@@ -113,7 +96,7 @@ def test_enterprise_a_cannot_reach_enterprise_b_unit(people: Any, a_unit: Hazard
         if method == "delete":
             continue
         url = API + path.replace("{pk}", str(a_unit.pk))
-        assert _call(client, method, url, body).status_code == 200, (method, path)
+        assert call(client, method, url, body).status_code == 200, (method, path)
     assert client.delete(f"{API}/units/{a_unit.pk}").status_code == 204
     officer_b = client_for(people.officer_b)
     assert b_unit.pk in {u["id"] for u in officer_b.get(f"{API}/units").json()["items"]}
@@ -127,7 +110,7 @@ def test_other_scopes_do_not_reach_enterprise_b_unit(user: str, people: Any, b_u
     client = client_for(getattr(people, user))
     for (path, method), body in DETAIL_REQUESTS.items():
         url = API + path.replace("{pk}", str(b_unit.pk))
-        assert _call(client, method, url, body).status_code == 404, (user, method, path)
+        assert call(client, method, url, body).status_code == 404, (user, method, path)
     assert client.get(f"{API}/units").json()["count"] == 0
     assert client.get(f"{API}/major-hazards").json()["total"] == 0
     assert HazardUnit.objects.filter(pk=b_unit.pk).exists()

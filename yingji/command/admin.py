@@ -1,9 +1,12 @@
 """Incidents in the Django admin; saves go through the audited, classifying services. Timelines are read-only."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+
+from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBackedAdmin
 
 from . import incidents
 from .models import Incident, TimelineEntry
@@ -22,7 +25,7 @@ class TimelineInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ServiceBackedAdmin):
     list_display = ("title", "incident_type", "level", "response", "status", "reported_at", "enterprise",
                     "is_exercise")
     list_filter = ("status", "level", "incident_type", "source", "is_exercise")
@@ -31,36 +34,23 @@ class IncidentAdmin(admin.ModelAdmin):
     readonly_fields = ("level", "response", "decided_by", "status", "closed_at", "summary")
     inlines = (TimelineInline,)
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).for_user(request.user).select_related("enterprise")  # type: ignore[attr-defined]
+    list_select_related = ("enterprise",)
+    service_fields = incidents.INCIDENT_FIELDS
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change:
-            data = {n: form.cleaned_data[n] for n in form.changed_data if n in incidents.INCIDENT_FIELDS}
-            saved = incidents.update_incident(Incident.objects.get(pk=obj.pk), data, actor=request.user)
-        else:
-            data = {n: v for n, v in form.cleaned_data.items() if n in incidents.INCIDENT_FIELDS}
-            saved = incidents.open_incident(data, actor=request.user)
-        obj.pk = saved.pk
+    def create_via_service(self, data: Mapping[str, Any], *, actor: Any) -> Incident:
+        return incidents.open_incident(data, actor=actor)
+
+    def update_via_service(self, obj: Any, data: Mapping[str, Any], *, actor: Any) -> Incident:
+        return incidents.update_incident(obj, data, actor=actor)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # incidents are closed, not deleted: the timeline and audit trail keep them
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(admin.ModelAdmin):
+class TimelineEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("incident", "time", "kind", "text", "actor_name")
     list_filter = ("kind",)
     search_fields = ("text", "incident__title")
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).for_user(request.user).select_related("incident")  # type: ignore[attr-defined]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    list_select_related = ("incident",)

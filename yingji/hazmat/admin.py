@@ -1,9 +1,12 @@
 """Hazmat records in the Django admin; saves and deletes go through the audited (and regrading) services."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+
+from yingji.core.admin_base import ScopedAdmin, ServiceBackedAdmin
 
 from . import services
 from .models import HazardUnit, Tank, UnitInventory
@@ -22,7 +25,7 @@ class InventoryInline(admin.TabularInline):
 
 
 @admin.register(HazardUnit)
-class HazardUnitAdmin(admin.ModelAdmin):
+class HazardUnitAdmin(ServiceBackedAdmin):
     list_display = ("name", "enterprise", "kind", "exposed_population", "s", "is_major_hazard", "grade",
                     "evaluated_at")
     list_filter = ("kind", "is_major_hazard", "grade")
@@ -32,35 +35,27 @@ class HazardUnitAdmin(admin.ModelAdmin):
                        "evaluated_at")
     inlines = (InventoryInline,)
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).for_user(request.user).select_related("enterprise")  # type: ignore[attr-defined]
+    list_select_related = ("enterprise",)
+    service_fields = services.UNIT_FIELDS
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        if change:
-            data = {n: form.cleaned_data[n] for n in form.changed_data if n in services.UNIT_FIELDS}
-            saved = services.update_unit(HazardUnit.objects.get(pk=obj.pk), data, actor=request.user)
-        else:
-            data = {n: v for n, v in form.cleaned_data.items() if n in services.UNIT_FIELDS}
-            saved = services.create_unit(data, actor=request.user)
-        obj.pk = saved.pk
+    def create_via_service(self, data: Mapping[str, Any], *, actor: Any) -> HazardUnit:
+        return services.create_unit(data, actor=actor)
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.delete_unit(obj, actor=request.user)
+    def update_via_service(self, obj: Any, data: Mapping[str, Any], *, actor: Any) -> HazardUnit:
+        return services.update_unit(obj, data, actor=actor)
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            services.delete_unit(obj, actor=request.user)
+    def delete_via_service(self, obj: Any, *, actor: Any) -> None:
+        services.delete_unit(obj, actor=actor)
 
 
 @admin.register(Tank)
-class TankAdmin(admin.ModelAdmin):
+class TankAdmin(ScopedAdmin):
     list_display = ("code", "unit", "medium", "volume_m3", "max_fill_ratio", "design_pressure_mpa",
                     "design_temperature_c")
     search_fields = ("code", "unit__name", "medium")
     raw_id_fields = ("unit",)
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).for_user(request.user).select_related("unit")  # type: ignore[attr-defined]
+    list_select_related = ("unit",)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.save_tank(obj, actor=request.user)

@@ -1,38 +1,30 @@
 """Every registry model in the Django admin; saves and deletes go through the audited services."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db import models
+
+from yingji.core.admin_base import ServiceBackedAdmin
 
 from . import services
 from .resources import SPECS
 
 
-class ServiceBackedAdmin(admin.ModelAdmin):
-    """Admin edits take the same path as the UI and API: validated, scoped, audited, published."""
+class RegistryAdmin(ServiceBackedAdmin):
+    """Registry records through the generic registry services."""
 
     list_select_related = True
 
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).for_user(request.user)  # type: ignore[attr-defined]
+    def create_via_service(self, data: Mapping[str, Any], *, actor: Any) -> models.Model:
+        return services.create_record(self.model, data, actor=actor)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-        if change:
-            original = type(obj).objects.get(pk=obj.pk)
-            saved = services.update_record(original, data, actor=request.user)
-        else:
-            data = {name: value for name, value in form.cleaned_data.items() if name in form.fields}
-            saved = services.create_record(type(obj), data, actor=request.user)
-        obj.pk = saved.pk
+    def update_via_service(self, obj: Any, data: Mapping[str, Any], *, actor: Any) -> models.Model:
+        return services.update_record(obj, data, actor=actor)
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.delete_record(obj, actor=request.user)
-
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        for obj in queryset:
-            services.delete_record(obj, actor=request.user)
+    def delete_via_service(self, obj: Any, *, actor: Any) -> None:
+        services.delete_record(obj, actor=actor)
 
 
 for _spec in SPECS:
@@ -40,7 +32,7 @@ for _spec in SPECS:
         _spec.model,
         type(
             f"{_spec.model.__name__}Admin",
-            (ServiceBackedAdmin,),
+            (RegistryAdmin,),
             {
                 "list_display": _spec.list_fields,
                 "search_fields": _spec.search_fields,
