@@ -81,8 +81,8 @@ def test_happy_path(people: Any, placed: dict[str, Any], client_for: Any) -> Non
     assert not everything & {"东郊小学", "北郊医院", "未定位避难场所"}
     clinic = data["inside"]["red"]["medical-facilities"][0]
     assert clinic["id"] == placed["clinic"].pk and clinic["downwind_m"] == pytest.approx(277.7, abs=1)
-    # No population data exists: said, not invented.
-    assert data["population"] is None and "人口" in data["population_note"]
+    # The test areas carry no population: said, not invented.
+    assert data["population"] is None and "尚无人口数据" in data["population_note"]
     assert all(zone["population"] is None for zone in data["inside"].values())
 
 
@@ -97,6 +97,23 @@ def test_villages_inside_are_listed(people: Any, client_for: Any) -> None:
     assert village.code in {item["code"] for item in data["inside"]["orange"]["villages"]}
     # Every village listed really lies in the yellow polygon's downwind reach.
     assert all(0 < item["downwind_m"] <= 6073 for item in found.values())
+
+
+def test_population_is_the_sum_of_the_villages_inside(people: Any, client_for: Any) -> None:
+    village = AdminArea.objects.filter(level=AreaLevel.VILLAGE, longitude__isnull=False).order_by("code").first()
+    assert village is not None and village.latitude is not None
+    body = {**BODY, "source": {"lon": village.longitude, "lat": village.latitude + 0.009}}
+    before = post(client_for(people.admin), body).json()
+    listed = [item["code"] for zone in before["inside"].values() for item in zone["villages"]]
+    # Give every listed village 1 000 residents except the first, which gets 250.
+    AdminArea.objects.filter(code__in=listed).update(population=1000, population_source="统计年鉴")
+    AdminArea.objects.filter(code=village.code).update(population=250)
+    data = post(client_for(people.admin), body).json()
+    assert data["population"] == 1000 * (len(listed) - 1) + 250
+    assert data["inside"]["orange"]["population"] == sum(
+        v["population"] for v in data["inside"]["orange"]["villages"])
+    assert {v["code"]: v["population"] for v in data["inside"]["orange"]["villages"]}[village.code] == 250
+    assert "常住人口之和" in data["population_note"]
 
 
 def test_inside_is_scoped_to_the_reader(people: Any, placed: dict[str, Any], client_for: Any) -> None:

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.scoping_walk import api_paths, assert_every_path_walked, call
 from yingji.command import incidents
-from yingji.command.models import Incident
+from yingji.command.models import EvacuationPlan, Incident, SupplyDemand, SupplyOrder, SupplyPlan
 
 API = "/api/v1/command"
 # What A's officer sends to B's incident, per (path, method): harmless if it were ever accepted by mistake.
@@ -27,7 +28,16 @@ DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
 # The stateless calculators (they read no stored incident; routing's registry reads are walked in its own tests).
 STATELESS = {"/incidents/classify", "/dispersion/point", "/dispersion/stability", "/dispersion/zones", "/routes",
              "/nearest", "/isochrones"}
-COLLECTIONS = {"/incidents"}
+COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans"}
+# Paths whose {pk} is B's evacuation plan, supply plan or supply order, with what A's officer sends.
+RESETTLEMENT_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
+    ("/evacuation/plans/{pk}", "get"): ("evacuation", None),
+    ("/evacuation/plans/{pk}/issue", "post"): ("evacuation", {}),
+    ("/evacuation/plans/{pk}/arrivals", "get"): ("evacuation", None),
+    ("/evacuation/plans/{pk}/arrivals", "post"): ("evacuation", {"shelter": 1, "people": 1}),
+    ("/supply/plans/{pk}", "get"): ("supply", None),
+    ("/supply/orders/{pk}/status", "post"): ("order", {"status": "cancelled"}),
+}
 
 
 def _incident(actor: Any, title: str) -> Incident:
@@ -47,7 +57,8 @@ def a_incident(people: Any, enterprise_a: Any) -> Incident:
 
 def test_every_command_path_is_walked(people: Any, client_for: Any) -> None:
     paths = api_paths(client_for(people.admin), API)
-    assert_every_path_walked(paths, DETAIL_REQUESTS, STATELESS | COLLECTIONS, API)
+    walked = {**DETAIL_REQUESTS, **{key: body for key, (_, body) in RESETTLEMENT_REQUESTS.items()}}
+    assert_every_path_walked(paths, walked, STATELESS | COLLECTIONS, API)
 
 
 def test_enterprise_a_cannot_reach_enterprise_b_incident(people: Any, a_incident: Incident, b_incident: Incident,
@@ -90,3 +101,29 @@ def test_county_roles_see_every_incident(people: Any, a_incident: Incident, b_in
         ids = {i["id"] for i in client_for(user).get(f"{API}/incidents").json()["items"]}
         expected = {b_incident.pk} if user is people.township_gaosheng else {a_incident.pk, b_incident.pk}
         assert ids == expected, user.username
+
+
+def test_enterprise_a_cannot_reach_enterprise_b_plans(people: Any, b_incident: Incident, client_for: Any) -> None:
+    owner = {"incident": b_incident, "owner_department_id": b_incident.owner_department_id,
+             "admin_area_id": b_incident.admin_area_id}
+    evacuation = EvacuationPlan.objects.create(name="乙石化疏散", area={"type": "Polygon", "coordinates": []},
+                                               status="issued", **owner)
+    plan = SupplyPlan.objects.create(name="乙石化物资", **owner)
+    demand = SupplyDemand.objects.create(plan=plan, site_name="乙石化门口", longitude=121.8, latitude=41.3, item="帐篷",
+                                         unit="顶", quantity=5)
+    order = SupplyOrder.objects.create(demand=demand, stock_item=factories.StockItemFactory(), quantity=5, travel_s=60)
+    ids = {"evacuation": evacuation.pk, "supply": plan.pk, "order": order.pk}
+    client = client_for(people.officer_a)
+    for (path, method), (kind, body) in RESETTLEMENT_REQUESTS.items():
+        response = call(client, method, API + path.replace("{pk}", str(ids[kind])), body)
+        assert response.status_code == 404, (method, path, response.status_code)
+    assert client.get(f"{API}/evacuation/plans").json() == []
+    assert client.get(f"{API}/supply/plans").json() == []
+    order.refresh_from_db()
+    assert order.status == "planned" and not evacuation.arrivals.exists()
+    # Not vacuous: B's officer reads them.
+    officer_b = client_for(people.officer_b)
+    for (path, method), (kind, _) in RESETTLEMENT_REQUESTS.items():
+        if method == "get":
+            url = API + path.replace("{pk}", str(ids[kind]))
+            assert officer_b.get(url).status_code == 200, path

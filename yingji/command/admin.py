@@ -1,4 +1,5 @@
-"""Incidents in the Django admin; saves go through the audited, classifying services. Timelines are read-only."""
+"""Incidents in the Django admin; saves go through the audited, classifying services. Timelines, evacuation
+and supply plans are read-only here: they are computed by the services (API and command board)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -9,19 +10,36 @@ from django.http import HttpRequest
 from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBackedAdmin
 
 from . import incidents
-from .models import Incident, TimelineEntry
+from .models import (
+    EvacuationAssignment,
+    EvacuationPlan,
+    EvacueeArrival,
+    Incident,
+    SupplyDemand,
+    SupplyOrder,
+    SupplyPlan,
+    TimelineEntry,
+)
 
 
-class TimelineInline(admin.TabularInline):
-    """Append-only: entries are added through the API or the services, never edited or deleted."""
+class ReadOnlyInline(admin.TabularInline):
+    """Rows written by the services only: shown, never added, edited or deleted here."""
 
-    model = TimelineEntry
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("time", "kind", "text", "actor_name")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TimelineInline(ReadOnlyInline):
+    """Append-only: entries are added through the API or the services, never edited or deleted."""
+
+    model = TimelineEntry
+    fields = ("time", "kind", "text", "actor_name")
 
 
 @admin.register(Incident)
@@ -54,3 +72,44 @@ class TimelineEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     search_fields = ("text", "incident__title")
 
     list_select_related = ("incident",)
+
+
+class AssignmentInline(ReadOnlyInline):
+    model = EvacuationAssignment
+    fields = ("village", "shelter", "people", "travel_s", "length_m")
+
+
+@admin.register(EvacuationPlan)
+class EvacuationPlanAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("name", "incident", "status", "people_total", "people_placed", "people_unplaced", "created_at")
+    list_filter = ("status", "area_source")
+    search_fields = ("name", "incident__title")
+    inlines = (AssignmentInline,)
+    list_select_related = ("incident",)
+
+
+@admin.register(EvacueeArrival)
+class EvacueeArrivalAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("plan", "shelter", "village", "people", "contact_name", "arrived_at")
+    search_fields = ("plan__name", "shelter__name", "contact_name")
+    list_select_related = ("plan", "shelter", "village")
+
+
+class DemandInline(ReadOnlyInline):
+    model = SupplyDemand
+    fields = ("site_name", "item", "unit", "quantity", "shortfall")
+
+
+@admin.register(SupplyPlan)
+class SupplyPlanAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("name", "incident", "total_time_s", "created_at")
+    search_fields = ("name", "incident__title")
+    inlines = (DemandInline,)
+    list_select_related = ("incident",)
+
+
+@admin.register(SupplyOrder)
+class SupplyOrderAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("stock_item", "quantity", "demand", "status", "travel_s", "dispatched_at", "delivered_at")
+    list_filter = ("status",)
+    list_select_related = ("stock_item", "demand")

@@ -131,3 +131,6 @@ router.add_router("/", routing_router)
 from .incidents_api import router as incidents_router  # noqa: E402
 
 router.add_router("/", incidents_router)
+from .resettlement_api import router as resettlement_router  # noqa: E402
+
+router.add_router("/", resettlement_router)

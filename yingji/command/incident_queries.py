@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -23,3 +24,13 @@ def visible_incident(user: Any, pk: int) -> Incident:
 def writable_incident(user: Any, pk: int) -> Incident:
     """One incident the user may change; 404 when it is outside their scope."""
     return get_object_or_404(Incident.objects.writable_by(user).select_related("enterprise"), pk=pk)
+
+
+def linked_incident(user: Any, pk: Any, field: str = "incident") -> Incident | None:
+    """The incident a plan is made for (None when not given); a 422 on ``field`` when the user cannot see it."""
+    if pk in (None, ""):
+        return None
+    incident = visible_incidents(user).filter(pk=pk).first()
+    if incident is None:
+        raise ValidationError({field: f"事件 {pk} 不存在或超出您的查看范围"})
+    return incident

@@ -23,7 +23,9 @@ from .api import router
 
 # Registry kinds listed in "inside", in the order the response gives them.
 INSIDE_KINDS: tuple[str, ...] = ("schools", "medical-facilities", "shelters", "enterprises")
-POPULATION_NOTE = "尚无分村人口数据：威胁区内人口暂无法统计，请按所列村（社区）核实"
+POPULATION_NOTE = ("人口为区内村（社区）常住人口之和（按村委会/居委会位置计，整村计入其所在的最严重区），"
+                   "来源见各村；未登记人口的村不计入")
+NO_POPULATION_NOTE = "区内村（社区）尚无人口数据：威胁区内人口暂无法统计，请按所列村（社区）核实"
 SCOPE_NOTE = "所列学校、医疗机构、避难场所和企业仅限当前用户有权查看的记录"
 # Points a little outside the zones' bounding box are still fetched, then tested against the polygons.
 _BBOX_MARGIN_DEG = 0.001
@@ -71,6 +73,7 @@ class InsideItemOut(Schema):
     name: str
     code: str | None = None
     downwind_m: float = Field(description="沿下风方向距泄漏源的距离 m")
+    population: int | None = Field(None, description="村（社区）常住人口（仅村）")
 
 
 class ZoneInsideOut(Schema):
@@ -79,7 +82,7 @@ class ZoneInsideOut(Schema):
     medical_facilities: list[InsideItemOut] = Field(alias="medical-facilities")
     shelters: list[InsideItemOut]
     enterprises: list[InsideItemOut]
-    population: int | None = Field(None, description="尚无人口数据，恒为 null")
+    population: int | None = Field(None, description="区内各村常住人口之和；区内无村有人口数据时为 null")
 
 
 class ChemicalOut(Schema):
@@ -95,7 +98,7 @@ class ZonesOut(Schema):
     features: list[ZoneFeatureOut] = Field(description="由轻到重（黄、橙、红），按序绘制时红区在最上层")
     limits: list[str] = Field(description="模型适用范围与假定（中文）")
     inside: dict[str, ZoneInsideOut] = Field(description="各区内的对象；每个对象只列在它所在的最严重区内")
-    population: int | None = Field(None, description="尚无人口数据，恒为 null")
+    population: int | None = Field(None, description="各区人口之和；无人口数据时为 null")
     population_note: str
     scope_note: str
     chemical: ChemicalOut
@@ -135,6 +138,7 @@ def _inside(request: HttpRequest, zone_set: zones.ZoneSet) -> dict[str, dict[str
             "latitude__gte": min_lat - _BBOX_MARGIN_DEG, "latitude__lte": max_lat + _BBOX_MARGIN_DEG}
     villages = AdminArea.objects.filter(level=AreaLevel.VILLAGE, **near)
     # Longitude and latitude are never null here: the bounding-box filter excludes unplaced records.
+    populations = dict(villages.values_list("pk", "population"))
     sources: list[tuple[str, list[tuple[int, str, str | None, Any, Any]]]] = [
         ("villages", [(pk, name, code, lon, lat) for pk, name, code, lon, lat
                       in villages.values_list("pk", "name", "code", "longitude", "latitude")]),
@@ -152,30 +156,35 @@ def _inside(request: HttpRequest, zone_set: zones.ZoneSet) -> dict[str, dict[str
                 item = {"id": pk, "name": name, "downwind_m": round(downwind, 1)}
                 if code is not None:
                     item["code"] = code
+                    item["population"] = populations.get(pk)
                 inside[zone][kind].append(item)
     for by_kind in inside.values():
         for items in by_kind.values():
             if isinstance(items, list):
                 items.sort(key=lambda item: item["downwind_m"])
+        known = [v["population"] for v in by_kind["villages"] if v.get("population") is not None]
+        by_kind["population"] = sum(known) if known else None
     return inside
 
 
 @router.post("/dispersion/zones", response=ZonesOut, by_alias=True, summary="危险化学品泄漏威胁区（红/橙/黄）")
 def dispersion_zones(request: HttpRequest, payload: ZonesIn) -> dict[str, Any]:
     """Red / orange / yellow ground footprints at AEGL-3/2/1 (or 60 % / 10 % LEL) of a continuous release,
-    what lies inside each, and the model's limits. No population figures exist yet: population is null."""
+    what lies inside each, and the model's limits; population sums the villages' residents where known."""
     problems, release, levels = _problems(payload)
     if problems:
         raise ValidationError(problems)
     chemical = toxicity.find_chemical(payload.chemical)
     hazard = payload.hazard.strip().lower()
     zone_set = zones.threat_zones(release, levels)
+    inside = _inside(request, zone_set)
+    counted = [z["population"] for z in inside.values() if z["population"] is not None]
     return {
         **zone_set.feature_collection(),
         "limits": [*zone_set.limits, *zones.chemical_limits(chemical, hazard)],
-        "inside": _inside(request, zone_set),
-        "population": None,
-        "population_note": POPULATION_NOTE,
+        "inside": inside,
+        "population": sum(counted) if counted else None,
+        "population_note": POPULATION_NOTE if counted else NO_POPULATION_NOTE,
         "scope_note": SCOPE_NOTE,
         "chemical": {"name": chemical.name, "name_en": chemical.name_en, "cas": chemical.cas,
                      "molar_mass_g_mol": chemical.molar_mass_g_mol, "hazard": hazard},

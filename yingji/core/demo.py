@@ -95,6 +95,20 @@ def replace_demo_roads(*, actor: Any = None) -> int:
     return len(roads)
 
 
+def set_demo_populations(*, actor: Any = None) -> int:
+    """Give every village its DEMO resident count, labelled as an estimate; real figures are never overwritten."""
+    populations = demo_geography.village_populations()
+    villages = list(AdminArea.objects.filter(
+        code__in=populations, population_source__in=("", demo_geography.POPULATION_SOURCE)))
+    for village in villages:
+        village.population = populations[village.code]
+        village.population_source = demo_geography.POPULATION_SOURCE
+    AdminArea.objects.bulk_update(villages, ["population", "population_source"], batch_size=500)
+    audit.record(AuditAction.IMPORT, actor=actor, object_type="core.adminarea", object_repr="演示数据：村人口估算",
+                 after={"count": len(villages), "source": demo_geography.POPULATION_SOURCE, "demo": True})
+    return len(villages)
+
+
 @transaction.atomic
 def load_demo(*, password: str) -> DemoSection:
     """Areas (upserted), roads (replaced), departments (upserted) and the accounts anchored in core."""
@@ -102,6 +116,7 @@ def load_demo(*, password: str) -> DemoSection:
     section = DemoSection()
     section.counts["乡镇(街道)"] = areas["townships"]
     section.counts["村(社区)"] = areas["villages"]
+    section.counts["村人口估算"] = set_demo_populations()
     section.counts["道路"] = replace_demo_roads()
     section.counts["部门"] = upsert_departments()
     section.accounts = upsert_core_accounts(

@@ -46,6 +46,7 @@ __all__ = [
     "township_seats",
     "township_polygons",
     "village_points",
+    "village_populations",
     "road_network",
 ]
 
@@ -352,6 +353,26 @@ def _village_points() -> tuple[tuple[str, str, str, float, float], ...]:
             pts = _sample_points(rng, region, len(rural), sep, [seat, *placed_all])
             pos.update({c: p for (c, _), p in zip(rural, pts, strict=True)})
     return tuple((c, n, t, *pos[c]) for c, n, t in _villages())
+
+
+# Demo resident counts (people): communities around a seat are denser than rural villages.
+_URBAN_POPULATION = (2500, 6000)
+_RURAL_POPULATION = (800, 2600)
+POPULATION_SOURCE = "演示估算（非统计数据）"
+
+
+def village_populations() -> dict[str, int]:
+    """Code → DEMO resident count of every village (seeded; not census data — real figures replace them).
+
+    Ranges are plausible for the county's villages and communities, so evacuation and zone statistics
+    have something to count; the total is shown as an estimate wherever it is used.
+    """
+    rng = random.Random(211122)
+    result = {}
+    for code, name, _ in _villages():
+        low, high = _URBAN_POPULATION if any(k in name for k in _URBAN_MARKERS) else _RURAL_POPULATION
+        result[code] = rng.randint(low, high) // 10 * 10
+    return result
 
 
 def village_points() -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
-"""Command's stored records: incidents and their append-only timelines."""
+"""Command's stored records: incidents and their timelines, evacuation plans, supply allocation."""
 
+from .evacuation import AreaSource, EvacuationAssignment, EvacuationPlan, EvacueeArrival, PlanStatus
 from .incidents import (
     Incident,
     IncidentSource,
@@ -9,6 +10,8 @@ from .incidents import (
     TimelineEntry,
     TimelineKind,
 )
+from .supply import OrderStatus, SupplyDemand, SupplyOrder, SupplyPlan
 
-__all__ = ["Incident", "IncidentSource", "IncidentStatus", "IncidentType", "Industry", "TimelineEntry",
-           "TimelineKind"]
+__all__ = ["AreaSource", "EvacuationAssignment", "EvacuationPlan", "EvacueeArrival", "Incident", "IncidentSource",
+           "IncidentStatus", "IncidentType", "Industry", "OrderStatus", "PlanStatus", "SupplyDemand", "SupplyOrder",
+           "SupplyPlan", "TimelineEntry", "TimelineKind"]

@@ -30,6 +30,9 @@ class AdminArea(models.Model):
     geometry_source = models.CharField("边界来源", max_length=200, blank=True)
     longitude = models.FloatField("经度", null=True, blank=True)
     latitude = models.FloatField("纬度", null=True, blank=True)
+    population = models.PositiveIntegerField("常住人口", null=True, blank=True,
+                                             help_text="村（社区）常住人口；用于威胁区人口统计和疏散安置")
+    population_source = models.CharField("人口来源", max_length=200, blank=True)
 
     class Meta:
         ordering = ["code"]
