@@ -8,14 +8,16 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from shapely.geometry import Point
 
+from yingji.command.models import ResponsePlan
 from yingji.core import demo_geography, services
 from yingji.core.audit import verify_chain
 from yingji.core.credit_code import is_valid_credit_code
 from yingji.core.demo_accounts import ADMIN_TOTP_SECRET, DEFAULT_PASSWORD
 from yingji.core.management.commands import serve
-from yingji.core.models import AuditAction, AuditEvent, Department, Road, User
+from yingji.core.models import AdminArea, AuditAction, AuditEvent, Department, Road, User
 from yingji.core.roles import Role
 from yingji.registry.models import (
     Enterprise,
@@ -60,6 +62,8 @@ def snapshot() -> dict[str, Any]:
     return {
         "counts": {m.__name__: m.objects.count() for m in COUNTS},
         "roads": Road.objects.count(),
+        "plans": sorted(ResponsePlan.objects.values_list("code", "version", "status")),
+        "population": AdminArea.objects.aggregate(total=Sum("population"))["total"],
         "users": User.objects.count(),
         "departments": Department.objects.count(),
         "enterprises": sorted(Enterprise.objects.values_list("credit_code", "name", "longitude", "latitude")),
@@ -178,3 +182,13 @@ def test_without_load_only_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serve.Command, "handle", lambda self, *a, **o: served.update(o))
     call_command("demo", "--host", "0.0.0.0", "--port", "8123", "--no-simulator", stdout=StringIO())
     assert served["host"] == "0.0.0.0" and served["port"] == 8123
+
+
+def test_response_plans_and_village_population_estimates(loaded: str) -> None:
+    plans = ResponsePlan.objects.filter(status="current")
+    assert sorted(plans.values_list("code", flat=True)) == ["PS-YA-FX-01", "PS-YA-WH-01"]
+    assert all(plan.actions.count() >= 5 and plan.groups.count() >= 4 for plan in plans)
+    villages = AdminArea.objects.filter(level=5)
+    assert villages.count() == 178 and not villages.filter(population__isnull=True).exists()
+    assert set(villages.values_list("population_source", flat=True)) == {"演示估算（非统计数据）"}
+    assert "应急预案" in loaded

@@ -14,7 +14,16 @@ import pytest
 from tests import factories
 from tests.scoping_walk import api_paths, assert_every_path_walked, call
 from yingji.command import incidents
-from yingji.command.models import EvacuationPlan, Incident, SupplyDemand, SupplyOrder, SupplyPlan
+from yingji.command.models import (
+    Dispatch,
+    EvacuationPlan,
+    Incident,
+    ResponsePlan,
+    SupplyDemand,
+    SupplyOrder,
+    SupplyPlan,
+    Task,
+)
 
 API = "/api/v1/command"
 # What A's officer sends to B's incident, per (path, method): harmless if it were ever accepted by mistake.
@@ -28,7 +37,23 @@ DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
 # The stateless calculators (they read no stored incident; routing's registry reads are walked in its own tests).
 STATELESS = {"/incidents/classify", "/dispersion/point", "/dispersion/stability", "/dispersion/zones", "/routes",
              "/nearest", "/isochrones"}
-COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans"}
+COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans", "/plans", "/tasks"}
+# Response paths, by what their {pk} is (B's incident, the bureau's plan, B's task or dispatch) and A's request.
+RESPONSE_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
+    ("/incidents/{pk}/plans", "get"): ("incident", None),
+    ("/incidents/{pk}/activations", "get"): ("incident", None),
+    ("/incidents/{pk}/activations", "post"): ("incident", {"plan": 0}),
+    ("/incidents/{pk}/tasks", "get"): ("incident", None),
+    ("/incidents/{pk}/tasks", "post"): ("incident", {"title": "越权任务", "department": 0,
+                                                     "due_at": "2030-01-01T00:00:00+08:00"}),
+    ("/incidents/{pk}/dispatches", "get"): ("incident", None),
+    ("/incidents/{pk}/dispatches", "post"): ("incident", {"kind": "rescue-teams", "id": 0}),
+    ("/plans/{pk}", "get"): ("plan", None),
+    ("/plans/{pk}/publish", "post"): ("plan", {}),
+    ("/plans/{pk}/retire", "post"): ("plan", {}),
+    ("/tasks/{pk}/status", "post"): ("task", {"status": "done"}),
+    ("/dispatches/{pk}/status", "post"): ("dispatch", {"status": "recalled"}),
+}
 # Paths whose {pk} is B's evacuation plan, supply plan or supply order, with what A's officer sends.
 RESETTLEMENT_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/evacuation/plans/{pk}", "get"): ("evacuation", None),
@@ -57,7 +82,8 @@ def a_incident(people: Any, enterprise_a: Any) -> Incident:
 
 def test_every_command_path_is_walked(people: Any, client_for: Any) -> None:
     paths = api_paths(client_for(people.admin), API)
-    walked = {**DETAIL_REQUESTS, **{key: body for key, (_, body) in RESETTLEMENT_REQUESTS.items()}}
+    walked = {**DETAIL_REQUESTS, **{key: body for key, (_, body) in RESETTLEMENT_REQUESTS.items()},
+              **{key: body for key, (_, body) in RESPONSE_REQUESTS.items()}}
     assert_every_path_walked(paths, walked, STATELESS | COLLECTIONS, API)
 
 
@@ -127,3 +153,27 @@ def test_enterprise_a_cannot_reach_enterprise_b_plans(people: Any, b_incident: I
         if method == "get":
             url = API + path.replace("{pk}", str(ids[kind]))
             assert officer_b.get(url).status_code == 200, path
+
+
+def test_enterprise_a_cannot_reach_enterprise_b_response(people: Any, departments: Any, b_incident: Incident,
+                                                         client_for: Any) -> None:
+    plan = ResponsePlan.objects.create(code="P1", name="县预案", owner_department=departments.emergency)
+    task = Task.objects.create(incident=b_incident, title="乙石化堵漏", department=departments.fire,
+                               due_at=b_incident.reported_at)
+    dispatch = Dispatch.objects.create(incident=b_incident, resource_kind="rescue-teams", resource_id=1,
+                                       resource_name="救援队", dispatched_at=b_incident.reported_at)
+    ids = {"incident": b_incident.pk, "plan": plan.pk, "task": task.pk, "dispatch": dispatch.pk}
+    client = client_for(people.officer_a)
+    for (path, method), (kind, body) in RESPONSE_REQUESTS.items():
+        response = call(client, method, API + path.replace("{pk}", str(ids[kind])), body)
+        assert response.status_code == 404, (method, path, response.status_code)
+    assert client.get(f"{API}/plans").json() == [] and client.get(f"{API}/tasks").json() == []
+    task.refresh_from_db()
+    dispatch.refresh_from_db()
+    plan.refresh_from_db()
+    assert (task.status, dispatch.status, plan.status) == ("pending", "dispatched", "draft")
+    # Not vacuous: the bureau reads every one of them.
+    bureau = client_for(people.emergency_officer)
+    for (path, method), (kind, _) in RESPONSE_REQUESTS.items():
+        if method == "get":
+            assert bureau.get(API + path.replace("{pk}", str(ids[kind]))).status_code == 200, path

@@ -11,13 +11,19 @@ from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBacke
 
 from . import incidents
 from .models import (
+    Dispatch,
     EvacuationAssignment,
     EvacuationPlan,
     EvacueeArrival,
     Incident,
+    PlanAction,
+    PlanActivation,
+    PlanGroup,
+    ResponsePlan,
     SupplyDemand,
     SupplyOrder,
     SupplyPlan,
+    Task,
     TimelineEntry,
 )
 
@@ -113,3 +119,43 @@ class SupplyOrderAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("stock_item", "quantity", "demand", "status", "travel_s", "dispatched_at", "delivered_at")
     list_filter = ("status",)
     list_select_related = ("stock_item", "demand")
+
+
+class GroupInline(ReadOnlyInline):
+    model = PlanGroup
+    fields = ("name", "lead_department", "duties")
+
+
+class ActionInline(ReadOnlyInline):
+    model = PlanAction
+    fields = ("title", "department", "due_minutes", "group")
+
+
+@admin.register(ResponsePlan)
+class ResponsePlanAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("code", "version", "name", "status", "min_response", "published_at")
+    list_filter = ("status", "min_response")
+    search_fields = ("code", "name")
+    inlines = (GroupInline, ActionInline)
+
+
+@admin.register(PlanActivation)
+class PlanActivationAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("incident", "plan", "activated_at", "activated_by")
+    list_select_related = ("incident", "plan")
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("title", "incident", "department", "due_at", "status", "done_at")
+    list_filter = ("status", "department")
+    search_fields = ("title", "incident__title")
+    list_select_related = ("incident", "department")
+
+
+@admin.register(Dispatch)
+class DispatchAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("resource_name", "resource_kind", "incident", "status", "dispatched_at", "eta", "arrived_at")
+    list_filter = ("status", "resource_kind")
+    search_fields = ("resource_name", "incident__title")
+    list_select_related = ("incident",)

@@ -134,3 +134,6 @@ router.add_router("/", incidents_router)
 from .resettlement_api import router as resettlement_router  # noqa: E402
 
 router.add_router("/", resettlement_router)
+from .response_api import router as response_router  # noqa: E402
+
+router.add_router("/", response_router)

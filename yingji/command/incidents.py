@@ -234,10 +234,20 @@ def add_timeline_entry(incident: Incident, kind: str, text: str, *, actor: Any, 
         errors["status"] = "事件已结案，不能追加时间线"
     if errors:
         raise ValidationError(errors)
-    entry = _append(incident, kind, text.strip(), actor=actor, time=time, data=data)
+    entry = record_on_timeline(incident, kind, text.strip(), actor=actor, time=time, data=data)
     audit.record(CommandAudit.TIMELINE_ADD, actor=actor, object_type="command.incident", object_id=incident.pk,
                  object_repr=str(incident), after={"entry": entry.pk, "kind": kind, "text": entry.text,
                                                    "time": entry.time.isoformat(), "data": entry.data})
+    return entry
+
+
+def record_on_timeline(incident: Incident, kind: str, text: str, *, actor: Any, time: datetime | None = None,
+                       data: Mapping[str, Any] | None = None) -> TimelineEntry:
+    """Append what another service did (a task done by the responsible department) and publish it.
+
+    For callers that have authorised the actor themselves and audit their own action; no scope check here.
+    """
+    entry = _append(incident, kind, text, actor=actor, time=time, data=data)
     events.publish(IncidentTopic.TIMELINE, _payload(incident, "timeline", entry={
         "id": entry.pk, "kind": kind, "text": entry.text, "time": entry.time.isoformat()}), scope=facts_of(incident))
     return entry

@@ -1,4 +1,4 @@
-"""Command's stored records: incidents and their timelines, evacuation plans, supply allocation."""
+"""Command's stored records: incidents and timelines, response plans, tasks and dispatches, evacuation, supply."""
 
 from .evacuation import AreaSource, EvacuationAssignment, EvacuationPlan, EvacueeArrival, PlanStatus
 from .incidents import (
@@ -10,8 +10,20 @@ from .incidents import (
     TimelineEntry,
     TimelineKind,
 )
+from .plans import (
+    Dispatch,
+    DispatchStatus,
+    PlanAction,
+    PlanActivation,
+    PlanGroup,
+    ResponsePlan,
+    ResponsePlanStatus,
+    Task,
+    TaskStatus,
+)
 from .supply import OrderStatus, SupplyDemand, SupplyOrder, SupplyPlan
 
-__all__ = ["AreaSource", "EvacuationAssignment", "EvacuationPlan", "EvacueeArrival", "Incident", "IncidentSource",
-           "IncidentStatus", "IncidentType", "Industry", "OrderStatus", "PlanStatus", "SupplyDemand", "SupplyOrder",
-           "SupplyPlan", "TimelineEntry", "TimelineKind"]
+__all__ = ["AreaSource", "Dispatch", "DispatchStatus", "EvacuationAssignment", "EvacuationPlan", "EvacueeArrival",
+           "Incident", "IncidentSource", "IncidentStatus", "IncidentType", "Industry", "OrderStatus", "PlanAction",
+           "PlanActivation", "PlanGroup", "PlanStatus", "ResponsePlan", "ResponsePlanStatus", "SupplyDemand",
+           "SupplyOrder", "SupplyPlan", "Task", "TaskStatus", "TimelineEntry", "TimelineKind"]
