@@ -37,7 +37,7 @@ DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
 # The stateless calculators (they read no stored incident; routing's registry reads are walked in its own tests).
 STATELESS = {"/incidents/classify", "/dispersion/point", "/dispersion/stability", "/dispersion/zones", "/routes",
              "/nearest", "/isochrones"}
-COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans", "/plans", "/tasks"}
+COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans", "/plans", "/tasks", "/roads/import"}
 # Response paths, by what their {pk} is (B's incident, the bureau's plan, B's task or dispatch) and A's request.
 RESPONSE_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/incidents/{pk}/plans", "get"): ("incident", None),

@@ -12,13 +12,15 @@ from typing import Annotated, Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from shapely.geometry import mapping
 
 from yingji.core.geo import haversine_m
 from yingji.registry.queries import visible
 from yingji.registry.resources import spec_for
 
+from . import roads
 from .network import road_network
 from .routing import RoadNetwork, RoutingError, Snap
 
@@ -170,3 +172,19 @@ def isochrones(request: HttpRequest, payload: IsochronesIn) -> dict[str, Any]:
         for iso in reversed(network.isochrones(origin, payload.minutes))
     ]
     return {"type": "FeatureCollection", "features": features, "snapped": _snap_out(origin, "from")}
+
+
+class RoadImportOut(Schema):
+    source: str
+    imported: int
+    replaced: int
+    closed: int
+    by_class: dict[str, int]
+    skipped: dict[str, int] = Field(description="跳过的路段数，按原因")
+
+
+@router.post("/roads/import", response=RoadImportOut, summary="导入路网（OSM .osm/.osm.pbf 或 GeoJSON，替换同一来源）")
+def import_roads(request: HttpRequest, file: File[UploadedFile], source: Form[str],
+                 crs: Form[str] = "wgs84") -> dict[str, Any]:
+    """County administrators only. The whole file or nothing; roads of other sources are untouched."""
+    return roads.replace_roads(roads.read_upload(file, crs=crs), source=source, actor=request.user)
