@@ -53,6 +53,13 @@ RESPONSE_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/plans/{pk}/retire", "post"): ("plan", {}),
     ("/tasks/{pk}/status", "post"): ("task", {"status": "done"}),
     ("/dispatches/{pk}/status", "post"): ("dispatch", {"status": "recalled"}),
+    ("/incidents/{pk}/report", "get"): ("incident", None),
+    ("/incidents/{pk}/report", "put"): ("incident", {"lessons": "越权填写"}),
+    ("/incidents/{pk}/report.pdf", "get"): ("incident", None),
+    ("/incidents/{pk}/report.docx", "get"): ("incident", None),
+    ("/incidents/{pk}/injects", "get"): ("incident", None),
+    ("/incidents/{pk}/injects", "put"): ("incident", [{"at_minutes": 1, "text": "越权注入"}]),
+    ("/incidents/{pk}/drill-score", "get"): ("incident", None),
 }
 # Paths whose {pk} is B's evacuation plan, supply plan or supply order, with what A's officer sends.
 RESETTLEMENT_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {

@@ -11,10 +11,13 @@ from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBacke
 
 from . import incidents
 from .models import (
+    AfterActionReport,
     Dispatch,
+    DrillInject,
     EvacuationAssignment,
     EvacuationPlan,
     EvacueeArrival,
+    ImprovementItem,
     Incident,
     PlanAction,
     PlanActivation,
@@ -158,4 +161,22 @@ class DispatchAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("resource_name", "resource_kind", "incident", "status", "dispatched_at", "eta", "arrived_at")
     list_filter = ("status", "resource_kind")
     search_fields = ("resource_name", "incident__title")
+    list_select_related = ("incident",)
+
+
+class ImprovementInline(ReadOnlyInline):
+    model = ImprovementItem
+    fields = ("item", "owner_department", "owner", "deadline", "status")
+
+
+@admin.register(AfterActionReport)
+class AfterActionReportAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("incident", "edited_by", "updated_at")
+    inlines = (ImprovementInline,)
+    list_select_related = ("incident",)
+
+
+@admin.register(DrillInject)
+class DrillInjectAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("incident", "at_minutes", "text", "released_at")
     list_select_related = ("incident",)

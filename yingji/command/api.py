@@ -137,3 +137,6 @@ router.add_router("/", resettlement_router)
 from .response_api import router as response_router  # noqa: E402
 
 router.add_router("/", response_router)
+from .assessment_api import router as assessment_router  # noqa: E402
+
+router.add_router("/", assessment_router)

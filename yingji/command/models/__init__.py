@@ -1,5 +1,6 @@
 """Command's stored records: incidents and timelines, response plans, tasks and dispatches, evacuation, supply."""
 
+from .assessment import AfterActionReport, DrillInject, ImprovementItem, ImprovementStatus
 from .evacuation import AreaSource, EvacuationAssignment, EvacuationPlan, EvacueeArrival, PlanStatus
 from .incidents import (
     Incident,
@@ -23,7 +24,8 @@ from .plans import (
 )
 from .supply import OrderStatus, SupplyDemand, SupplyOrder, SupplyPlan
 
-__all__ = ["AreaSource", "Dispatch", "DispatchStatus", "EvacuationAssignment", "EvacuationPlan", "EvacueeArrival",
-           "Incident", "IncidentSource", "IncidentStatus", "IncidentType", "Industry", "OrderStatus", "PlanAction",
-           "PlanActivation", "PlanGroup", "PlanStatus", "ResponsePlan", "ResponsePlanStatus", "SupplyDemand",
-           "SupplyOrder", "SupplyPlan", "Task", "TaskStatus", "TimelineEntry", "TimelineKind"]
+__all__ = ["AfterActionReport", "AreaSource", "Dispatch", "DispatchStatus", "DrillInject", "EvacuationAssignment",
+           "EvacuationPlan", "EvacueeArrival", "ImprovementItem", "ImprovementStatus", "Incident", "IncidentSource",
+           "IncidentStatus", "IncidentType", "Industry", "OrderStatus", "PlanAction", "PlanActivation", "PlanGroup",
+           "PlanStatus", "ResponsePlan", "ResponsePlanStatus", "SupplyDemand", "SupplyOrder", "SupplyPlan", "Task",
+           "TaskStatus", "TimelineEntry", "TimelineKind"]
