@@ -261,6 +261,7 @@ class DispatchOut(Schema):
     resource_id: int
     resource_name: str
     status: str
+    status_label: str
     travel_min: float | None
     length_km: float | None
     eta: datetime | None
@@ -278,7 +279,7 @@ class DispatchMoveIn(Schema):
 
 def _dispatch(d: Dispatch) -> dict[str, Any]:
     return {"id": d.pk, "incident_id": d.incident_id, "resource_kind": d.resource_kind, "resource_id": d.resource_id,
-            "resource_name": d.resource_name, "status": d.status,
+            "resource_name": d.resource_name, "status": d.status, "status_label": d.get_status_display(),
             "travel_min": round(d.travel_s / 60, 1) if d.travel_s is not None else None,
             "length_km": round(d.length_m / 1000, 2) if d.length_m is not None else None, "eta": d.eta,
             "dispatched_at": d.dispatched_at, "departed_at": d.departed_at, "arrived_at": d.arrived_at,

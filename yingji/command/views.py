@@ -1,0 +1,57 @@
+"""Command pages: the incidents list (with a quick report form) and the command board of one incident.
+
+Both are shells: their data comes from the command API, so what the page shows is what the API allows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
+
+from . import incident_queries, response
+from .models import IncidentStatus, IncidentType
+
+
+@login_required
+@ensure_csrf_cookie
+def incidents_view(request: HttpRequest) -> HttpResponse:
+    """Open incidents first, then the latest closed ones; a form to record a new report."""
+    incidents = incident_queries.visible_incidents(request.user)
+    context = {
+        "nav_part": "command",
+        "open_incidents": incidents.exclude(status=IncidentStatus.CLOSED)[:100],
+        "closed_incidents": incidents.filter(status=IncidentStatus.CLOSED)[:20],
+        "incident_types": IncidentType.choices,
+    }
+    return render(request, "command/incidents.html", context)
+
+
+@login_required
+@ensure_csrf_cookie
+def board_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The command board: map with zones, resources and routes; tasks, forces, deadlines and the log."""
+    incident = incident_queries.visible_incident(request.user, pk)
+    context: dict[str, Any] = {
+        "nav_part": "command",
+        "incident": incident,
+        "plans": response.applicable_plans(incident),
+        "board_i18n": _board_strings(),
+    }
+    return render(request, "command/board.html", context)
+
+
+def _board_strings() -> dict[str, str]:
+    """Words the board script shows, translated here so the script stays language-free."""
+    return {
+        "overdue": _("已超时"), "left": _("剩余"), "done": _("已完成"), "accept": _("接收"), "finish": _("完成"),
+        "enRoute": _("出发"), "onScene": _("到场"), "back": _("返回"), "dispatch": _("调派"), "eta": _("预计到达"),
+        "minutes": _("分钟"), "none": _("暂无"), "failed": _("操作失败"), "people": _("人"),
+        "zonePeople": _("威胁区内人口约 {n} 人"), "noPeople": _("威胁区内人口未知"),
+        "planMade": _("已编制疏散方案：需疏散 {total} 人，已安排 {placed} 人，未能安置 {unplaced} 人"),
+        "live": _("实时"), "offline": _("连接中断，正在重连…"),
+    }
