@@ -205,7 +205,7 @@ def test_bad_payloads_are_answered_and_the_consumer_keeps_going(consumer: Runnin
     assert "JSON 数组" in device_a.answer()["error"]
 
     device_a.publish([{"metric": "combustible_gas", "time": at(0), "value": "high"},
-                      {"metric": "combustible_gas", "time": 1764288000, "value": 1.0},
+                      {"metric": "combustible_gas", "time": 1764288000_000_000, "value": 1.0},
                       {"metric": "combustible_gas", "time": at(10)},
                       {"metric": 7, "time": at(20), "value": 1.0},
                       {"metric": "nonexistent", "time": at(30), "value": 1.0}])

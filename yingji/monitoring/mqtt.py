@@ -107,9 +107,7 @@ def handle_message(topic: str, payload: bytes) -> Answer:
     except ingest.BodyError as exc:
         return _error(code, str(exc).replace("请求体", "消息"))
     results = ingest.ingest([_with_channel(item, code) for item in items], writer=ingest.Writer(device_id=device.pk))
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("stored", "duplicate", "rejected")}
-    return Answer(results_topic(code), {
-        **counts, "results": [{"index": r.index, "status": r.status, "reason": r.reason} for r in results]})
+    return Answer(results_topic(code), ingest.answer(results))
 
 
 def default_client_id(shared_group: str | None = None) -> str:

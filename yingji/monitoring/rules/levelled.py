@@ -184,6 +184,8 @@ class ThresholdRule:
         sign = 1.0 if self.direction is Direction.HIGH else -1.0
         ep = self._episode
         new = _next_level(st, sign * value, t_us, ep.points, self.deadband, self.delay)
+        if new == st.active:  # the common case: no change, so no message to word
+            return None
         return _step(ep, st, spec, new, value, f"{fmt(value)} {spec.unit}", spec.unit, at, sign)
 
 
@@ -248,6 +250,8 @@ class RateOfChangeRule:
         signal = -rate if self.trend is Trend.FALL else rate
         ep = self._episode
         new = _next_level(st, signal, t_us, ep.points, self.deadband, self.delay)
+        if new == st.active:
+            return None
         verb = "下降" if self.trend is Trend.FALL else "上升"
         shown = f"{fmt(value)} {spec.unit}，{fmt(self.window_s)} 秒内每分钟{verb} {fmt(abs(rate))} {spec.unit}"
         return _step(ep, st, spec, new, value, shown, f"{spec.unit}/min", at, 1.0)
