@@ -12,6 +12,7 @@ Order of evaluation for one reading:
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -99,7 +100,8 @@ class ChannelState:
             watch_from_us=None if watch is None else int(watch),
             offline=bool(data["offline"]),
             fault=bool(data["fault"]),
-            levelled={rule_id: LevelledState.from_dict(st) for rule_id, st in data["levelled"].items()},
+            # interned: every channel of a pack repeats the same rule ids
+            levelled={sys.intern(rule_id): LevelledState.from_dict(st) for rule_id, st in data["levelled"].items()},
             flat=FlatState.from_dict(data["flat"]),
         )
 
