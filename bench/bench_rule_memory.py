@@ -7,8 +7,8 @@ window, a flat-line run, an active alarm), and measures with tracemalloc:
 
 - **state**: the `ChannelState` objects held while a batch is evaluated (what a worker that kept every
   channel's state in memory would hold);
-- **rules**: the built `ChannelRules` (what `rule_binding` caches per process; shared code, but one per
-  channel because sources, ranges and overrides differ);
+- **rules**: the built `ChannelRules` as `rule_binding` caches them per process: one `ChannelSpec` per
+  channel (source, unit, range), the rule objects shared by channels configured alike (`rules.shared`);
 - **stored JSON**: the bytes of `ChannelRuleState.state` per channel in the database.
 
 Usage: python bench/bench_rule_memory.py [--channels 100000]
@@ -29,7 +29,7 @@ import orjson
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from yingji.monitoring.rule_packs import PACKS  # noqa: E402
-from yingji.monitoring.rules import ChannelEvaluator, ChannelRules, ChannelState, Reading  # noqa: E402
+from yingji.monitoring.rules import ChannelEvaluator, ChannelRules, ChannelState, Reading, shared  # noqa: E402
 
 T0 = datetime(2026, 11, 28, tzinfo=UTC)
 TARGET_BYTES = 1024
@@ -92,7 +92,7 @@ def main() -> None:
         state = measure("state (ChannelState in memory)",
                         lambda n, blob=blob: ChannelState.from_dict(orjson.loads(blob)), count)
         rules = measure("rules (built ChannelRules, cached per process)",
-                        lambda n, build=build: build(f"BENCH-{n:06d}/m"), count)
+                        lambda n, build=build: shared(build(f"BENCH-{n:06d}/m")), count)
         print(f"  stored JSON: {len(blob)} B per channel")
         total = state + rules
         worst = max(worst, total)

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 
 from .models import Channel
 from .rule_packs import PACKS
-from .rules import ChannelRules, ChannelSpec
+from .rules import ChannelRules, ChannelSpec, shared
 
 _CACHE_LIMIT: Final[int] = 200_000
 
@@ -65,7 +65,7 @@ def build_rules(channel: Channel) -> ChannelRules:
 def _remember(key: tuple[int, tuple[Hashable, Hashable]], rules: ChannelRules) -> ChannelRules:
     if len(_rules_cache) >= _CACHE_LIMIT:
         _rules_cache.clear()
-    _rules_cache[key] = rules
+    _rules_cache[key] = rules = shared(rules)  # channels configured alike share their rule objects
     return rules
 
 

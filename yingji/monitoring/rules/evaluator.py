@@ -21,7 +21,7 @@ from yingji.monitoring.rules.base import ChannelSpec, Reading, Transition, fmt, 
 from yingji.monitoring.rules.health import FlatLineRule, FlatState, OfflineRule, RangeRule
 from yingji.monitoring.rules.levelled import LevelledState, RateOfChangeRule, ThresholdRule
 
-__all__ = ["ChannelEvaluator", "ChannelRules", "ChannelState", "Outcome"]
+__all__ = ["ChannelEvaluator", "ChannelRules", "ChannelState", "Outcome", "shared"]
 
 STATE_VERSION: Final[int] = 1
 _EPOCH: Final[datetime] = datetime(1970, 1, 1, tzinfo=UTC)
@@ -62,6 +62,29 @@ class ChannelRules:
     @property
     def levelled(self) -> tuple[ThresholdRule | RateOfChangeRule, ...]:
         return (*self.thresholds, *self.rates)
+
+
+_SHARED_LIMIT: Final[int] = 10_000
+_shared_parts: dict[Any, Any] = {}
+
+
+def shared(rules: ChannelRules) -> ChannelRules:
+    """The same rules, their rule objects shared with every channel configured alike.
+
+    Rules are frozen and compare by value, so the thousands of channels of one pack with the same set
+    points hold one copy of each; only the ChannelSpec (the channel's identity and range) stays per
+    channel. For caches that keep rules for many channels (a process's rule-binding cache).
+    """
+    if len(_shared_parts) >= _SHARED_LIMIT:
+        _shared_parts.clear()
+    return ChannelRules(
+        rules.spec,
+        _shared_parts.setdefault(rules.thresholds, rules.thresholds),
+        _shared_parts.setdefault(rules.rates, rules.rates),
+        _shared_parts.setdefault(rules.flat_line, rules.flat_line),
+        _shared_parts.setdefault(rules.offline, rules.offline),
+        _shared_parts.setdefault(rules.range_fault, rules.range_fault),
+    )
 
 
 @dataclass(slots=True)
