@@ -32,6 +32,8 @@ lint: venv
 bench: venv
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_map.py
+	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_rule_memory.py
 
 clean:
 	rm -rf $(VENV) var artifacts

@@ -28,7 +28,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from tests.conftest import require_service
 from tests.integration.monitoring_support import GasDetector, at, gas_detector
 from yingji.monitoring import mqtt
-from yingji.monitoring.models import Reading
+from yingji.monitoring.models import DeadLetter, Reading
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
 
@@ -205,7 +205,7 @@ def test_bad_payloads_are_answered_and_the_consumer_keeps_going(consumer: Runnin
     assert "JSON 数组" in device_a.answer()["error"]
 
     device_a.publish([{"metric": "combustible_gas", "time": at(0), "value": "high"},
-                      {"metric": "combustible_gas", "time": 1764288000, "value": 1.0},
+                      {"metric": "combustible_gas", "time": 1764288000_000_000, "value": 1.0},
                       {"metric": "combustible_gas", "time": at(10)},
                       {"metric": 7, "time": at(20), "value": 1.0},
                       {"metric": "nonexistent", "time": at(30), "value": 1.0}])
@@ -216,6 +216,8 @@ def test_bad_payloads_are_answered_and_the_consumer_keeps_going(consumer: Runnin
     device_a.publish([{"metric": "combustible_gas", "time": at(40), "value": 5.0}])  # still alive
     assert device_a.answer()["stored"] == 1
     assert stored_values(gas_a) == [5.0]
+    # each refused message was kept (and acknowledged only then): two whole, one with its 5 readings
+    assert sorted(DeadLetter.objects.values_list("rejected", flat=True)) == [0, 0, 5]
     assert consumer.thread.is_alive()
 
 
@@ -254,22 +256,32 @@ def test_command_stops_gracefully_on_sigterm(broker: int, tmp_path: Path) -> Non
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or ()], daemon=True).start()
 
-    def wait_for(text: str) -> None:
-        deadline = time.monotonic() + TIMEOUT
+    seen: list[str] = []
+
+    def wait_for(text: str, timeout: float = TIMEOUT) -> bool:
+        deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:
-                if text in lines.get(timeout=left):
-                    return
+                seen.append(lines.get(timeout=left))
             except queue.Empty:
                 break
-        pytest.fail(f"`yingji mqtt` never printed {text!r}")
+            if text in seen[-1]:
+                return True
+        if timeout < TIMEOUT:
+            return False
+        pytest.fail(f"`yingji mqtt` never printed {text!r}; it printed:\n{''.join(seen)}")
 
     try:
         wait_for("MQTT 已连接")
         publisher = Device(broker, "GAS-X1")
         try:
-            publisher.publish([{"metric": "combustible_gas", "time": at(0), "value": 1.0}])
-            wait_for("消息未确认")  # the database has no tables: an OperationalError
+            # "已连接" is printed before the broker has the subscription: a publish may come too early
+            for _ in range(5):
+                publisher.publish([{"metric": "combustible_gas", "time": at(0), "value": 1.0}])
+                if wait_for("消息未确认", timeout=2.0):  # the database has no tables: an OperationalError
+                    break
+            else:
+                pytest.fail(f"`yingji mqtt` never printed 消息未确认; it printed:\n{''.join(seen)}")
         finally:
             publisher.close()
         process.send_signal(signal.SIGTERM)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBackedAdmin
 
 from . import devices
-from .models import Alarm, Channel, ChannelRuleState, Device, DeviceCredential, Reading
+from .models import Alarm, Channel, ChannelRuleState, DeadLetter, Device, DeviceCredential, Reading
 
 
 @admin.register(Device)
@@ -61,3 +61,22 @@ class ReadingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ChannelRuleState)
 class ChannelRuleStateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("channel", "updated_at")
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """Messages ingestion could not use, with their reason; written only by the MQTT consumer."""
+
+    list_display = ("last_received_at", "device_code", "topic", "rejected", "count", "short_reason")
+    list_filter = ("source",)
+    search_fields = ("device_code", "topic", "reason")
+    readonly_fields = ("payload_text",)
+    exclude = ("digest",)
+
+    @admin.display(description="原因")
+    def short_reason(self, obj: DeadLetter) -> str:
+        return obj.reason[:80]
+
+    @admin.display(description="原始消息")
+    def payload_text(self, obj: DeadLetter) -> str:
+        return obj.payload_text

@@ -30,3 +30,6 @@ class MonitoringAction(models.TextChoices):
     ALARM_RECOVERED = "monitoring.alarm.recover", "报警恢复"
     ALARM_ACKNOWLEDGED = "monitoring.alarm.acknowledge", "报警确认"
     ALARM_CLOSED = "monitoring.alarm.close", "报警关闭"
+
+# A dead letter keeps at most this much of the payload (the rest is counted in payload_size).
+DEAD_LETTER_PAYLOAD_LIMIT: Final[int] = 256 * 1024

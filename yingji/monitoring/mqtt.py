@@ -11,7 +11,8 @@ or ``{"error": …}`` for a payload that cannot be read) is published to
 The broker authenticates devices; its ACL must restrict each device to its own topics (docs/monitoring.md,
 "MQTT"). A message is acknowledged to the broker only after its transaction committed (manual acks), so a
 crash or a lost database connection leads to a redelivery, which stores nothing twice: readings are
-unique per (channel, time).
+unique per (channel, time). A message that fails validation (wholly or in part) is stored as a
+:class:`~.models.DeadLetter` in the same transaction, so it is acknowledged only once it is kept.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, transaction
 
-from . import ingest
+from . import dead_letters, ingest
 from .models import Device
 
 log = logging.getLogger(__name__)
@@ -85,31 +86,44 @@ def _with_channel(item: Any, code: str) -> Any:
     return {**item, "channel": ref}
 
 
+@transaction.atomic
 def handle_message(topic: str, payload: bytes) -> Answer:
     """Ingest one MQTT message as the device named in its topic (one transaction), and the answer.
 
     Never raises for bad input: an unknown device, an unreadable payload and invalid readings are all
-    answered. Database errors propagate, so that the caller leaves the message unacknowledged.
+    answered, and stored as a dead letter in the same transaction (only the rejected readings when some
+    were stored). Database errors propagate, so that the caller leaves the message unacknowledged.
     """
     code = device_code(topic)
     if code is None:
-        return _error(None, f"主题不是读数主题：{topic[:200]}（应为 {TOPIC_ROOT}/{{设备编码}}/readings）")
+        reason = f"主题不是读数主题：{topic[:200]}（应为 {TOPIC_ROOT}/{{设备编码}}/readings）"
+        return _dead(topic, payload, None, "", reason)
     device = Device.objects.filter(code=code).only("pk", "status").first()
     if device is None or device.status == "retired":
-        return _error(code, f"设备不存在或已停用：{code}")
+        return _dead(topic, payload, None, code, f"设备不存在或已停用：{code}")
     if len(payload) > MAX_PAYLOAD_BYTES:
-        return _error(code, f"消息过大（{len(payload)} 字节，上限 {MAX_PAYLOAD_BYTES}）；请分批发布")
+        reason = f"消息过大（{len(payload)} 字节，上限 {MAX_PAYLOAD_BYTES}）；请分批发布"
+        return _dead(topic, payload, device, code, reason)
     body = payload.strip()
     if body.startswith(b"{"):  # one reading: read it as a one-element array
         body = b"[" + body + b"]"
     try:
         items = ingest.parse_body(body, "application/json")
     except ingest.BodyError as exc:
-        return _error(code, str(exc).replace("请求体", "消息"))
+        return _dead(topic, payload, device, code, str(exc).replace("请求体", "消息"))
     results = ingest.ingest([_with_channel(item, code) for item in items], writer=ingest.Writer(device_id=device.pk))
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("stored", "duplicate", "rejected")}
-    return Answer(results_topic(code), {
-        **counts, "results": [{"index": r.index, "status": r.status, "reason": r.reason} for r in results]})
+    part = dead_letters.rejected_part(items, results)
+    if part is not None:
+        letter, reason, count = part
+        dead_letters.record(topic=topic, payload=letter, reason=reason, device_code=code, device=device,
+                            rejected=count)
+    return Answer(results_topic(code), ingest.answer(results))
+
+
+def _dead(topic: str, payload: bytes, device: Device | None, code: str, reason: str) -> Answer:
+    """A message refused as a whole: kept as a dead letter, answered with the reason."""
+    dead_letters.record(topic=topic, payload=payload, reason=reason, device_code=code, device=device)
+    return _error(code or None, reason)
 
 
 def default_client_id(shared_group: str | None = None) -> str:
@@ -164,17 +178,22 @@ class Consumer:
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
         close_old_connections()
         try:
-            answer = handle_message(message.topic, message.payload)
+            try:
+                answer = handle_message(message.topic, message.payload)
+            except DatabaseError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — a bug must not stop the consumer: kept, told, logged
+                log.exception("处理 MQTT 消息出错：%s", message.topic)
+                code = device_code(message.topic) or ""
+                with transaction.atomic():
+                    answer = _dead(message.topic, message.payload, None, code,
+                                   f"服务器处理该消息时出错（{type(exc).__name__}），已记录")
         except DatabaseError:
             # Not acknowledged: reconnecting makes the broker redeliver it from the persistent session.
             log.exception("写入读数失败（数据库错误），消息未确认，重连后由代理重新投递：%s", message.topic)
             close_old_connections()
             client.disconnect()
             return
-        except Exception:  # noqa: BLE001 — a bug must not stop the consumer; the device is told, the log keeps it
-            log.exception("处理 MQTT 消息出错：%s", message.topic)
-            code = device_code(message.topic)
-            answer = _error(code, "服务器处理该消息时出错，已记录")
         if answer.topic is None:
             log.warning("忽略非读数主题的消息：%s", message.topic)
         else:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .constants import SERIES_MAX_POINTS
-from .models import Alarm, Channel, Device, Reading
+from .models import Alarm, Channel, DeadLetter, Device, Reading
 
 
 def visible_devices(user: Any) -> QuerySet[Device]:
@@ -30,6 +30,14 @@ def visible_alarms(user: Any, *, status: str | None = None, level: str | None = 
     if device:
         alarms = alarms.filter(channel__device_id=device)
     return alarms  # type: ignore[no-any-return]
+
+
+def visible_dead_letters(user: Any, *, device: int | None = None) -> QuerySet[DeadLetter]:
+    """Dead letters of devices the user may read, most recent first (no device: county-wide roles only)."""
+    letters = DeadLetter.objects.for_user(user).select_related("device")  # type: ignore[attr-defined]
+    if device:
+        letters = letters.filter(device_id=device)
+    return letters  # type: ignore[no-any-return]
 
 
 def writable_alarm(user: Any, pk: int) -> Alarm:

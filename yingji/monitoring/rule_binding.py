@@ -1,22 +1,41 @@
 """A channel's rules: its device type's rule pack, the channel's facts and its overrides.
 
-Built rules are cached per process, keyed by the channel and its last change; the cache holds no state
-(rule state lives in ChannelRuleState), so clearing it or restarting loses nothing.
+Built rules are cached per process, keyed by the channel and the last change of the channel and of its
+device (a new pack type, range or override gives a new key, so every process rebuilds on its next batch
+without being told). The cache holds no state (rule state lives in ChannelRuleState), so clearing it or
+restarting loses nothing.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
 from typing import Final
 
 from django.core.exceptions import ValidationError
 
 from .models import Channel
 from .rule_packs import PACKS
-from .rules import ChannelRules, ChannelSpec
+from .rules import ChannelRules, ChannelSpec, shared
 
-_CACHE_LIMIT: Final[int] = 50_000
-_rules_cache: dict[tuple[int, datetime | None], ChannelRules] = {}
+_CACHE_LIMIT: Final[int] = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """What ingestion knows of a channel without loading the model: id, device, reference and version.
+
+    ``version`` is (channel.updated_at, device.updated_at), in any form that changes with them (ingestion
+    reads them as text): a change of either rebuilds the rules.
+    """
+
+    pk: int
+    device_id: int
+    reference: str
+    version: tuple[Hashable, Hashable]
+
+
+_rules_cache: dict[tuple[int, tuple[Hashable, Hashable]], ChannelRules] = {}
 
 
 def build_rules(channel: Channel) -> ChannelRules:
@@ -43,15 +62,34 @@ def build_rules(channel: Channel) -> ChannelRules:
         raise ValidationError({"rule_overrides": str(exc)}) from exc
 
 
-def rules_for(channel: Channel) -> ChannelRules:
-    """Cached :func:`build_rules`; a changed channel (new ``updated_at``) is rebuilt."""
-    key = (channel.pk, channel.updated_at)
-    rules = _rules_cache.get(key)
-    if rules is None:
-        if len(_rules_cache) >= _CACHE_LIMIT:
-            _rules_cache.clear()
-        rules = _rules_cache[key] = build_rules(channel)
+def _remember(key: tuple[int, tuple[Hashable, Hashable]], rules: ChannelRules) -> ChannelRules:
+    if len(_rules_cache) >= _CACHE_LIMIT:
+        _rules_cache.clear()
+    _rules_cache[key] = rules = shared(rules)  # channels configured alike share their rule objects
     return rules
+
+
+def rules_for(channel: Channel) -> ChannelRules:
+    """Cached :func:`build_rules` for a loaded channel (its device loaded too)."""
+    key = (channel.pk, (channel.updated_at, channel.device.updated_at))
+    rules = _rules_cache.get(key)
+    return rules if rules is not None else _remember(key, build_rules(channel))
+
+
+def rules_for_refs(refs: Iterable[ChannelRef]) -> dict[int, ChannelRules]:
+    """The rules of many channels by id; the channels not cached at their version are loaded in one query."""
+    found: dict[int, ChannelRules] = {}
+    missing: dict[int, ChannelRef] = {}
+    for ref in refs:
+        rules = _rules_cache.get((ref.pk, ref.version))
+        if rules is None:
+            missing[ref.pk] = ref
+        else:
+            found[ref.pk] = rules
+    if missing:
+        for channel in Channel.objects.select_related("device").filter(pk__in=list(missing)):
+            found[channel.pk] = _remember((channel.pk, missing[channel.pk].version), build_rules(channel))
+    return found
 
 
 def clear_caches() -> None:

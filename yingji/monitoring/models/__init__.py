@@ -1,6 +1,7 @@
-"""Monitoring models: devices and channels, readings and rule state, alarms."""
+"""Monitoring models: devices and channels, readings and rule state, alarms, dead letters."""
 
 from .alarms import Alarm, AlarmCategory, AlarmStatus
+from .dead_letters import DeadLetter, DeadLetterSource
 from .devices import Channel, Device, DeviceCredential, DeviceStatus
 from .readings import ChannelRuleState, Reading
 
@@ -10,6 +11,8 @@ __all__ = [
     "AlarmStatus",
     "Channel",
     "ChannelRuleState",
+    "DeadLetter",
+    "DeadLetterSource",
     "Device",
     "DeviceCredential",
     "DeviceStatus",

@@ -10,7 +10,10 @@ from .devices import Channel
 class Reading(models.Model):
     """One value of a channel at an instant; (channel, time) is unique, so a resent reading is stored once."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="readings", verbose_name="通道")
+    # No index of its own: the unique (channel, time) index leads with the channel, and one index fewer
+    # to maintain per inserted row matters at 50 000 readings a second.
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="readings", verbose_name="通道",
+                                db_index=False)
     time = models.DateTimeField("时间")
     value = models.FloatField("数值")
 

@@ -9,7 +9,7 @@ nothing. See docs/monitoring.md.
 """
 
 from yingji.monitoring.rules.base import Category, Change, ChannelSpec, Hold, Level, Reading, Transition
-from yingji.monitoring.rules.evaluator import ChannelEvaluator, ChannelRules, ChannelState, Outcome
+from yingji.monitoring.rules.evaluator import ChannelEvaluator, ChannelRules, ChannelState, Outcome, shared
 from yingji.monitoring.rules.health import FlatLineRule, OfflineRule, RangeRule
 from yingji.monitoring.rules.levelled import Direction, RateOfChangeRule, ThresholdRule, Trend
 
@@ -32,4 +32,5 @@ __all__ = [
     "ThresholdRule",
     "Transition",
     "Trend",
+    "shared",
 ]

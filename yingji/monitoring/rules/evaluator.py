@@ -12,6 +12,7 @@ Order of evaluation for one reading:
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -20,7 +21,7 @@ from yingji.monitoring.rules.base import ChannelSpec, Reading, Transition, fmt, 
 from yingji.monitoring.rules.health import FlatLineRule, FlatState, OfflineRule, RangeRule
 from yingji.monitoring.rules.levelled import LevelledState, RateOfChangeRule, ThresholdRule
 
-__all__ = ["ChannelEvaluator", "ChannelRules", "ChannelState", "Outcome"]
+__all__ = ["ChannelEvaluator", "ChannelRules", "ChannelState", "Outcome", "shared"]
 
 STATE_VERSION: Final[int] = 1
 _EPOCH: Final[datetime] = datetime(1970, 1, 1, tzinfo=UTC)
@@ -63,6 +64,29 @@ class ChannelRules:
         return (*self.thresholds, *self.rates)
 
 
+_SHARED_LIMIT: Final[int] = 10_000
+_shared_parts: dict[Any, Any] = {}
+
+
+def shared(rules: ChannelRules) -> ChannelRules:
+    """The same rules, their rule objects shared with every channel configured alike.
+
+    Rules are frozen and compare by value, so the thousands of channels of one pack with the same set
+    points hold one copy of each; only the ChannelSpec (the channel's identity and range) stays per
+    channel. For caches that keep rules for many channels (a process's rule-binding cache).
+    """
+    if len(_shared_parts) >= _SHARED_LIMIT:
+        _shared_parts.clear()
+    return ChannelRules(
+        rules.spec,
+        _shared_parts.setdefault(rules.thresholds, rules.thresholds),
+        _shared_parts.setdefault(rules.rates, rules.rates),
+        _shared_parts.setdefault(rules.flat_line, rules.flat_line),
+        _shared_parts.setdefault(rules.offline, rules.offline),
+        _shared_parts.setdefault(rules.range_fault, rules.range_fault),
+    )
+
+
 @dataclass(slots=True)
 class ChannelState:
     """Everything the evaluator remembers about one channel; ``to_dict`` is JSON-safe."""
@@ -99,7 +123,8 @@ class ChannelState:
             watch_from_us=None if watch is None else int(watch),
             offline=bool(data["offline"]),
             fault=bool(data["fault"]),
-            levelled={rule_id: LevelledState.from_dict(st) for rule_id, st in data["levelled"].items()},
+            # interned: every channel of a pack repeats the same rule ids
+            levelled={sys.intern(rule_id): LevelledState.from_dict(st) for rule_id, st in data["levelled"].items()},
             flat=FlatState.from_dict(data["flat"]),
         )
 
