@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from . import alarms, devices, ingest, queries
+from . import alarms, devices, ingest, queries, series
 from .auth import INGEST_AUTH
 from .models import Alarm, Channel, Device
 
@@ -142,8 +142,11 @@ def issue_credential(request: HttpRequest, pk: int) -> Status[dict[str, Any]]:
 
 # --- series ---------------------------------------------------------------------------------------
 class PointOut(Schema):
-    time: datetime
-    value: float
+    time: datetime = Field(..., description="读数时间；汇总时为时段开始")
+    value: float = Field(..., description="读数；汇总时为时段平均值")
+    min: float = Field(..., description="时段最小值（原始读数时等于 value）")
+    max: float = Field(..., description="时段最大值（原始读数时等于 value）")
+    count: int = Field(..., description="时段内读数条数")
 
 
 class SeriesOut(Schema):
@@ -152,10 +155,12 @@ class SeriesOut(Schema):
     start: datetime
     end: datetime
     downsampled: bool
+    resolution: str = Field(..., description="raw 原始读数 · minute 分钟汇总 · hour 小时汇总")
+    bucket_seconds: int | None = Field(..., description="每点时段宽度（秒）；原始读数为 null")
     points: list[PointOut]
 
 
-@router.get("/channels/{pk}/series", response=SeriesOut, summary="通道读数曲线（最多约 2 000 点）")
+@router.get("/channels/{pk}/series", response=SeriesOut, summary="通道读数曲线（最多约 2 000 点，含最小/最大值带）")
 def channel_series(request: HttpRequest, pk: int, start: datetime | None = None,
                    end: datetime | None = None) -> dict[str, Any]:
     channel = queries.visible_channel(request.user, pk)
@@ -166,9 +171,10 @@ def channel_series(request: HttpRequest, pk: int, start: datetime | None = None,
             raise HttpError(422, f"{name} 缺少时区（应如 2026-11-28T08:00:00+08:00）")
     if start >= end:
         raise HttpError(422, "start 必须早于 end")
-    points, downsampled = queries.series(channel, start, end)
-    return {"channel": channel.pk, "unit": channel.unit, "start": start, "end": end, "downsampled": downsampled,
-            "points": points}
+    found = series.series(channel, start, end)
+    return {"channel": channel.pk, "unit": channel.unit, "start": start, "end": end,
+            "downsampled": found.downsampled, "resolution": found.resolution,
+            "bucket_seconds": found.bucket_seconds, "points": found.points}
 
 
 # --- alarms ---------------------------------------------------------------------------------------

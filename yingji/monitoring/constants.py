@@ -14,6 +14,14 @@ FUTURE_TOLERANCE: Final[timedelta] = timedelta(minutes=5)
 # A chart never needs more points than this (issue 3 item 3); longer ranges are bucket-averaged.
 SERIES_MAX_POINTS: Final[int] = 2_000
 
+# Retention keeps an open alarm's raw readings from this long before it first fired: the run-up to it
+# (Yingji default; the rules' longest window, a 5-minute rate of change, fits many times over).
+ALARM_CONTEXT: Final[timedelta] = timedelta(hours=1)
+# Rows per retention delete: each chunk is one short transaction, so ingestion waits at most for one.
+RETENTION_CHUNK: Final[int] = 5_000
+# The series API reads rollups of at most this many rows and merges them into ≤ SERIES_MAX_POINTS buckets.
+SERIES_ROLLUP_SCAN: Final[int] = 20_000
+
 DEVICE_TOKEN_PREFIX: Final[str] = "yjd_"
 
 

@@ -3,6 +3,7 @@
 from .alarms import Alarm, AlarmCategory, AlarmStatus
 from .devices import Channel, Device, DeviceCredential, DeviceStatus
 from .readings import ChannelRuleState, Reading
+from .rollups import HourRollup, MinuteRollup, Rollup, RollupWatermark
 
 __all__ = [
     "Alarm",
@@ -13,5 +14,9 @@ __all__ = [
     "Device",
     "DeviceCredential",
     "DeviceStatus",
+    "HourRollup",
+    "MinuteRollup",
     "Reading",
+    "Rollup",
+    "RollupWatermark",
 ]
