@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
-from . import alarms, devices, ingest, queries, series
+from . import alarms, backfill, devices, ingest, queries, series
 from .auth import INGEST_AUTH
 from .models import Alarm, Channel, Device
 
@@ -51,6 +52,29 @@ def post_readings(request: HttpRequest) -> dict[str, Any]:
     results = ingest.ingest(items, writer=writer)
     counts = {s: sum(1 for r in results if r.status == s) for s in ("stored", "duplicate", "rejected")}
     return {**counts, "results": results}
+
+
+class BackfillOut(Schema):
+    """The row-by-row outcome of a backfill, dry run or not."""
+
+    dry_run: bool
+    total_rows: int
+    valid_rows: int
+    error_count: int
+    written: int = Field(..., description="本次新存储的读数条数")
+    duplicate: int = Field(..., description="此前已存储、未重复写入的条数")
+    errors: list[dict[str, Any]]
+    message: str
+
+
+@router.post("/readings/backfill", response=BackfillOut, summary="补录历史读数（CSV/Excel，可先试运行）")
+def backfill_readings(request: HttpRequest, file: File[UploadedFile], device: Form[str],
+                      dry_run: Form[bool] = True, valid_rows_only: Form[bool] = False,
+                      sheet: Form[str] = "") -> backfill.BackfillOutcome:
+    """时间为带时区的 ISO 8601 或秒/毫秒时间戳；有错误时不写入，除非选择“仅导入有效行”；重复提交不会重复存储。"""
+    target = queries.writable_device_by_code(request.user, device)
+    return backfill.backfill(cast(BinaryIO, file), file.name or "upload.csv", target, actor=request.user,
+                             dry_run=dry_run, valid_rows_only=valid_rows_only, sheet=sheet or None)
 
 
 # --- devices --------------------------------------------------------------------------------------

@@ -41,3 +41,7 @@ def visible_channel(user: Any, pk: int) -> Channel:
 def writable_device(user: Any, pk: int) -> Device:
     return get_object_or_404(Device.objects.writable_by(user), pk=pk)  # type: ignore[attr-defined]
 
+
+
+def writable_device_by_code(user: Any, code: str) -> Device:
+    return get_object_or_404(Device.objects.writable_by(user), code=code)  # type: ignore[attr-defined]
