@@ -164,6 +164,51 @@ def issue_credential(request: HttpRequest, pk: int) -> Status[dict[str, Any]]:
     return Status(201, {"id": credential.pk, "prefix": credential.prefix, "token": raw})
 
 
+class DevicePatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    vendor: str | None = Field(None, max_length=100)
+    protocol: str | None = Field(None, max_length=32)
+    installation_point: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=300)
+    longitude: float | None = None
+    latitude: float | None = None
+    status: str | None = Field(None, description="active 运行 · maintenance 检修（检修期间不产生离线报警）")
+
+
+@router.patch("/devices/{pk}", response=DeviceOut, summary="修改监测设备")
+def update_device(request: HttpRequest, pk: int, payload: DevicePatch) -> Device:
+    device = queries.writable_device(request.user, pk)
+    return devices.update_device(device, payload.dict(exclude_unset=True), actor=request.user)
+
+
+class RetireIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+@router.post("/devices/{pk}/retire", response=DeviceOut, summary="停用设备（保留历史读数和报警，吊销令牌）")
+def retire_device(request: HttpRequest, pk: int, payload: RetireIn | None = None) -> Device:
+    device = queries.writable_device(request.user, pk)
+    return devices.retire_device(device, actor=request.user, reason=payload.reason if payload else "")
+
+
+class CredentialInfoOut(Schema):
+    id: int
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@router.get("/devices/{pk}/credentials", response=list[CredentialInfoOut], summary="设备令牌列表（不含令牌原文）")
+def list_credentials(request: HttpRequest, pk: int) -> Any:
+    return queries.writable_device(request.user, pk).credentials.order_by("-created_at", "-pk")
+
+
+@router.post("/credentials/{pk}/revoke", response=CredentialInfoOut, summary="吊销设备令牌")
+def revoke_credential(request: HttpRequest, pk: int) -> Any:
+    return devices.revoke_credential(queries.writable_credential(request.user, pk), actor=request.user)
+
+
 # --- series ---------------------------------------------------------------------------------------
 class PointOut(Schema):
     time: datetime = Field(..., description="读数时间；汇总时为时段开始")

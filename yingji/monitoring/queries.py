@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Alarm, Channel, Device
+from .models import Alarm, Channel, Device, DeviceCredential
 
 
 def visible_devices(user: Any) -> QuerySet[Device]:
@@ -45,3 +45,9 @@ def writable_device(user: Any, pk: int) -> Device:
 
 def writable_device_by_code(user: Any, code: str) -> Device:
     return get_object_or_404(Device.objects.writable_by(user), code=code)  # type: ignore[attr-defined]
+
+
+def writable_credential(user: Any, pk: int) -> DeviceCredential:
+    """A credential of a device the user may change; 404 otherwise."""
+    devices = Device.objects.writable_by(user)  # type: ignore[attr-defined]
+    return get_object_or_404(DeviceCredential.objects.select_related("device").filter(device__in=devices), pk=pk)
