@@ -28,7 +28,7 @@ DETAIL_REQUESTS: dict[tuple[str, str], tuple[str, Any, int]] = {
     ("/credentials/{pk}/revoke", "post"): ("credential", None, 200),
     ("/devices/{pk}/retire", "post"): ("device", {"reason": "被停用"}, 200),  # last: it ends the others
 }
-COLLECTIONS = {"/readings", "/readings/backfill", "/devices", "/alarms"}
+COLLECTIONS = {"/readings", "/readings/backfill", "/devices", "/devices/import", "/alarms"}
 
 
 @dataclass

@@ -12,7 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from . import alarms, backfill, devices, ingest, queries, series
+from . import alarms, backfill, device_import, devices, ingest, queries, series
 from .auth import INGEST_AUTH
 from .models import Alarm, Channel, Device
 
@@ -150,6 +150,25 @@ def create_device(request: HttpRequest, payload: DeviceIn) -> Status[Device]:
     channels = data.pop("channels")
     device = devices.create_device_with_channels(data, channels, actor=request.user)
     return Status(201, device)
+
+
+class ImportReportOut(Schema):
+    """The row-by-row outcome of a device import, dry run or not (as the registry's imports)."""
+
+    dry_run: bool
+    total_rows: int
+    valid_rows: int
+    error_count: int
+    written: int = Field(..., description="导入的通道数")
+    errors: list[dict[str, Any]]
+    message: str
+
+
+@router.post("/devices/import", response=ImportReportOut, summary="导入设备和通道（仪表清单 CSV/Excel，每行一个通道）")
+def import_devices(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = True,
+                   valid_rows_only: Form[bool] = False, sheet: Form[str] = "") -> Any:
+    return device_import.import_devices(cast(BinaryIO, file), file.name or "upload.csv", actor=request.user,
+                                        dry_run=dry_run, valid_rows_only=valid_rows_only, sheet=sheet or None)
 
 
 class CredentialOut(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -26,9 +26,8 @@ UPDATABLE_FIELDS = frozenset({"name", "vendor", "protocol", "installation_point"
                               "latitude", "status"})
 
 
-@transaction.atomic
-def create_device(data: Mapping[str, Any], *, actor: Any) -> Device:
-    """Register a device; it belongs to the actor's enterprise or department unless stated otherwise."""
+def new_device(data: Mapping[str, Any], *, actor: Any) -> Device:
+    """An unsaved device owned as ``create_device`` would own it: the actor's enterprise or department."""
     device = Device(**data)
     if device.enterprise_id is None and getattr(actor, "enterprise_id", None):
         device.enterprise_id = actor.enterprise_id
@@ -37,6 +36,13 @@ def create_device(data: Mapping[str, Any], *, actor: Any) -> Device:
     if device.admin_area_id is None:
         device.admin_area_id = getattr(actor, "admin_area_id", None) or (
             device.enterprise.admin_area_id if device.enterprise_id and device.enterprise else None)
+    return device
+
+
+@transaction.atomic
+def create_device(data: Mapping[str, Any], *, actor: Any) -> Device:
+    """Register a device; it belongs to the actor's enterprise or department unless stated otherwise."""
+    device = new_device(data, actor=actor)
     device.full_clean()
     ensure_may_change(device, actor, "设备")
     device.save(force_insert=True)
@@ -95,7 +101,7 @@ def device_for_token(raw: str) -> Device | None:
 
 
 @transaction.atomic
-def create_device_with_channels(data: Mapping[str, Any], channels: list[Mapping[str, Any]], *,
+def create_device_with_channels(data: Mapping[str, Any], channels: Sequence[Mapping[str, Any]], *,
                                 actor: Any) -> Device:
     """A device and its channels in one transaction: a channel the pack refuses leaves no device behind."""
     device = create_device(data, actor=actor)
