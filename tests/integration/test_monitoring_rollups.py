@@ -9,6 +9,7 @@ import pytest
 
 from tests.integration.monitoring_support import T0, GasDetector, at, gas_detector
 from yingji.monitoring import ingest, rollups
+from yingji.monitoring.api import SeriesOut
 from yingji.monitoring.models import HourRollup, MinuteRollup, Reading, RollupWatermark
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,9 @@ def test_short_range_returns_raw_readings_with_degenerate_bands(gas: GasDetector
                                                                  client_for: Any) -> None:
     store(gas, [(0, 2.0), (10, 5.0)])
     body = client_for(people.officer_a).get(SERIES.format(gas.channel.pk), {"start": at(0), "end": at(60)}).json()
+    SeriesOut.model_validate(body)  # the documented shape (the handler serialises without the schema)
     assert (body["resolution"], body["downsampled"], body["bucket_seconds"]) == ("raw", False, None)
+    assert body["points"][0]["time"] == "2026-11-28T00:00:00Z" and body["start"] == at(0)
     assert [(p["value"], p["min"], p["max"], p["count"]) for p in body["points"]] == [(2, 2, 2, 1), (5, 5, 5, 1)]
 
 
@@ -127,6 +130,7 @@ def test_a_year_is_at_most_2000_hourly_points_keeping_the_spike(gas: GasDetector
     with django_assert_num_queries(6):  # session, user, channel, watermark, rollups, readings above the watermark
         response = client.get(url, {"start": at(start), "end": at(3600)})
     body = response.json()
+    SeriesOut.model_validate(body)
     assert (body["resolution"], body["downsampled"], body["bucket_seconds"]) == ("hour", True, 5 * 3600)
     points = body["points"]
     assert len(points) <= 2000 and sum(p["count"] for p in points) == hours + 1

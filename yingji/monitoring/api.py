@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO, cast
 
+import orjson
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -250,7 +251,7 @@ class SeriesOut(Schema):
 
 @router.get("/channels/{pk}/series", response=SeriesOut, summary="通道读数曲线（最多约 2 000 点，含最小/最大值带）")
 def channel_series(request: HttpRequest, pk: int, start: datetime | None = None,
-                   end: datetime | None = None) -> dict[str, Any]:
+                   end: datetime | None = None) -> HttpResponse:
     channel = queries.visible_channel(request.user, pk)
     end = end or timezone.now()
     start = start or end - timedelta(hours=24)
@@ -260,9 +261,12 @@ def channel_series(request: HttpRequest, pk: int, start: datetime | None = None,
     if start >= end:
         raise HttpError(422, "start 必须早于 end")
     found = series.series(channel, start, end)
-    return {"channel": channel.pk, "unit": channel.unit, "start": start, "end": end,
+    body = {"channel": channel.pk, "unit": channel.unit, "start": start.isoformat(), "end": end.isoformat(),
             "downsampled": found.downsampled, "resolution": found.resolution,
             "bucket_seconds": found.bucket_seconds, "points": found.points}
+    # Up to 2 000 points: serialised by orjson directly (validating each through the schema cost more than the
+    # query); the shape is SeriesOut's, which the tests check.
+    return HttpResponse(orjson.dumps(body, option=orjson.OPT_UTC_Z), content_type="application/json")
 
 
 # --- alarms ---------------------------------------------------------------------------------------
