@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 
 from tests.integration.monitoring_support import T0, GasDetector, at, gas_detector
 from yingji.monitoring import ingest, rollups
@@ -151,3 +153,36 @@ def test_three_hours_of_2_second_readings_are_read_from_minute_rollups(gas: GasD
     assert len(points) == 180 and {p["count"] for p in points} == {30}
     assert [p["value"] for p in points[:3]] == [0.0, 1.0, 2.0]
     assert points[1]["time"].startswith((T0 + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:00"))
+
+
+# --- PostgreSQL: ids become visible out of order ----------------------------------------------------------
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_lower_id_committed_after_a_higher_one_is_still_rolled_up(gas: GasDetector) -> None:
+    """A slow ingestion transaction holds id a while a later one commits id b > a: the watermark waits."""
+    holding, release, done = threading.Event(), threading.Event(), threading.Event()
+    slow_id: list[int] = []
+
+    def slow_ingestion() -> None:
+        try:
+            with transaction.atomic():
+                slow_id.append(Reading.objects.create(channel=gas.channel, time=T0, value=1.0).pk)
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+            done.set()
+
+    worker = threading.Thread(target=slow_ingestion)
+    worker.start()
+    assert holding.wait(10)
+    store(gas, [(10, 2.0)])  # commits a higher id while the lower one is in flight
+    settle = timedelta(seconds=30)
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    assert rollups.roll_up(now=now, settle=settle).readings == 0  # the visible id is noted, not yet trusted
+    release.set()
+    assert done.wait(10)
+    worker.join()
+    run = rollups.roll_up(now=now + settle, settle=settle)
+    assert run.readings == 2 and slow_id[0] < run.through_id
+    assert MinuteRollup.objects.get(channel=gas.channel).count == 2
