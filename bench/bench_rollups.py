@@ -127,7 +127,7 @@ def main() -> None:
     timed_roll_up("roll-up", len(year_rows))
     bench_series(year, now)
 
-    policy = retention.RetentionPolicy(raw=timedelta(days=30), minute=timedelta(days=400), hour=timedelta(days=3653))
+    policy = retention.RetentionPolicy(raw=timedelta(days=30), minute=timedelta(days=180), hour=timedelta(days=3653))
     total = Reading.objects.count()
     t = time.perf_counter()
     run = retention.apply_retention(now=now, policy=policy)

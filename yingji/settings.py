@@ -168,7 +168,7 @@ YINGJI_REQUIRE_ADMIN_2FA = _env_bool("YINGJI_REQUIRE_ADMIN_2FA", True)
 YINGJI_REPORT_ESCALATION_HOURS = float(os.environ.get("YINGJI_REPORT_ESCALATION_HOURS", "2"))
 # Monitoring storage (docs/monitoring.md "Retention"): raw readings, 1-minute and 1-hour rollups are kept this long.
 YINGJI_RETENTION_RAW_DAYS = int(os.environ.get("YINGJI_RETENTION_RAW_DAYS", "90"))
-YINGJI_RETENTION_MINUTE_DAYS = int(os.environ.get("YINGJI_RETENTION_MINUTE_DAYS", "400"))
+YINGJI_RETENTION_MINUTE_DAYS = int(os.environ.get("YINGJI_RETENTION_MINUTE_DAYS", "180"))
 YINGJI_RETENTION_HOUR_YEARS = int(os.environ.get("YINGJI_RETENTION_HOUR_YEARS", "10"))
 # PostgreSQL: how long an ingestion transaction may hold an uncommitted reading id before rollups read past it.
 YINGJI_ROLLUP_SETTLE_SECONDS = float(os.environ.get("YINGJI_ROLLUP_SETTLE_SECONDS", "30"))

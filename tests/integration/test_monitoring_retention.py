@@ -85,7 +85,7 @@ def test_commands_roll_up_and_apply_retention(gas: GasDetector, settings: Any) -
     call_command("rollup", stdout=out)
     assert "本次 2 条读数" in out.getvalue()
     call_command("retention", stdout=out)
-    assert "原始读数 1 条，分钟汇总 0 条" in out.getvalue()  # last month's reading; its minute is kept 400 days
+    assert "原始读数 1 条，分钟汇总 0 条" in out.getvalue()  # last month's reading; its minute is kept 180 days
     store(gas, [recent + 60])
     call_command("monitoring_tick", stdout=out)
     assert "汇总完成：本次 1 条读数" in out.getvalue() and MinuteRollup.objects.filter(channel=gas.channel).count() == 3

@@ -101,8 +101,9 @@ def series(channel: Channel, start: datetime, end: datetime, *, now: datetime | 
         resolution, source = "minute", MINUTE
     else:
         model, resolution, source = HourRollup, "hour", HOUR
-    width = source * max(1, -(-int(span) // (source * max_points)))  # ceil, so that span / width ≤ max_points
     origin = _epoch(start) // source * source
+    covered = -(-_epoch(end) // source) * source - origin  # from the aligned start to the end, in whole sources
+    width = source * max(1, -(-covered // (source * max_points)))  # ceil: covered / width ≤ max_points buckets
     aligned = _at(origin)
     through = rolled_up_through()
     # Rollup rows are merged into the output buckets by the database: ≤ max_points rows come back.
