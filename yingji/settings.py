@@ -166,6 +166,12 @@ YINGJI_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 YINGJI_REQUIRE_ADMIN_2FA = _env_bool("YINGJI_REQUIRE_ADMIN_2FA", True)
 # Deadline for each level of government to pass an accident report upward (Decree 493 art. 11: 2 h, verify).
 YINGJI_REPORT_ESCALATION_HOURS = float(os.environ.get("YINGJI_REPORT_ESCALATION_HOURS", "2"))
+# Monitoring storage (docs/monitoring.md "Retention"): raw readings, 1-minute and 1-hour rollups are kept this long.
+YINGJI_RETENTION_RAW_DAYS = int(os.environ.get("YINGJI_RETENTION_RAW_DAYS", "90"))
+YINGJI_RETENTION_MINUTE_DAYS = int(os.environ.get("YINGJI_RETENTION_MINUTE_DAYS", "180"))
+YINGJI_RETENTION_HOUR_YEARS = int(os.environ.get("YINGJI_RETENTION_HOUR_YEARS", "10"))
+# PostgreSQL: how long an ingestion transaction may hold an uncommitted reading id before rollups read past it.
+YINGJI_ROLLUP_SETTLE_SECONDS = float(os.environ.get("YINGJI_ROLLUP_SETTLE_SECONDS", "30"))
 # Set by `yingji demo`: every page says the data is fictitious.
 YINGJI_DEMO_BANNER = _env_bool("YINGJI_DEMO_BANNER", False)
 

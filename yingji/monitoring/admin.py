@@ -9,7 +9,18 @@ from django.http import HttpRequest
 from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBackedAdmin
 
 from . import devices
-from .models import Alarm, Channel, ChannelRuleState, DeadLetter, Device, DeviceCredential, Reading
+from .models import (
+    Alarm,
+    Channel,
+    ChannelRuleState,
+    DeadLetter,
+    Device,
+    DeviceCredential,
+    HourRollup,
+    MinuteRollup,
+    Reading,
+    RollupWatermark,
+)
 
 
 @admin.register(Device)
@@ -80,3 +91,16 @@ class DeadLetterAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     @admin.display(description="原始消息")
     def payload_text(self, obj: DeadLetter) -> str:
         return obj.payload_text
+
+
+@admin.register(MinuteRollup, HourRollup)
+class RollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rollups are written only by the rollup job."""
+
+    list_display = ("channel", "bucket_start", "count", "min_value", "max_value", "first_time", "last_time")
+    raw_id_fields = ("channel",)
+
+
+@admin.register(RollupWatermark)
+class RollupWatermarkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "through_id", "settled_id", "horizon_id", "horizon_at", "updated_at")

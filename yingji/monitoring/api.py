@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import orjson
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from yingji.core.exports import stream_export
 
-from . import alarms, devices, ingest, queries
+from . import alarms, backfill, device_import, devices, ingest, queries, series
 from .auth import INGEST_AUTH
 from .models import Alarm, Channel, Device
 
@@ -63,6 +64,29 @@ def post_readings(request: HttpRequest) -> HttpResponse:
     # Serialised here rather than validated against IngestOut (the documented shape): 10 000 results
     # through the schema cost more than ingesting them.
     return HttpResponse(orjson.dumps(ingest.answer(results)), content_type="application/json")
+
+
+class BackfillOut(Schema):
+    """The row-by-row outcome of a backfill, dry run or not."""
+
+    dry_run: bool
+    total_rows: int
+    valid_rows: int
+    error_count: int
+    written: int = Field(..., description="本次新存储的读数条数")
+    duplicate: int = Field(..., description="此前已存储、未重复写入的条数")
+    errors: list[dict[str, Any]]
+    message: str
+
+
+@router.post("/readings/backfill", response=BackfillOut, summary="补录历史读数（CSV/Excel，可先试运行）")
+def backfill_readings(request: HttpRequest, file: File[UploadedFile], device: Form[str],
+                      dry_run: Form[bool] = True, valid_rows_only: Form[bool] = False,
+                      sheet: Form[str] = "") -> backfill.BackfillOutcome:
+    """时间为带时区的 ISO 8601 或秒/毫秒时间戳；有错误时不写入，除非选择“仅导入有效行”；重复提交不会重复存储。"""
+    target = queries.writable_device_by_code(request.user, device)
+    return backfill.backfill(cast(BinaryIO, file), file.name or "upload.csv", target, actor=request.user,
+                             dry_run=dry_run, valid_rows_only=valid_rows_only, sheet=sheet or None)
 
 
 # --- devices --------------------------------------------------------------------------------------
@@ -140,6 +164,25 @@ def create_device(request: HttpRequest, payload: DeviceIn) -> Status[Device]:
     return Status(201, device)
 
 
+class ImportReportOut(Schema):
+    """The row-by-row outcome of a device import, dry run or not (as the registry's imports)."""
+
+    dry_run: bool
+    total_rows: int
+    valid_rows: int
+    error_count: int
+    written: int = Field(..., description="导入的通道数")
+    errors: list[dict[str, Any]]
+    message: str
+
+
+@router.post("/devices/import", response=ImportReportOut, summary="导入设备和通道（仪表清单 CSV/Excel，每行一个通道）")
+def import_devices(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = True,
+                   valid_rows_only: Form[bool] = False, sheet: Form[str] = "") -> Any:
+    return device_import.import_devices(cast(BinaryIO, file), file.name or "upload.csv", actor=request.user,
+                                        dry_run=dry_run, valid_rows_only=valid_rows_only, sheet=sheet or None)
+
+
 class CredentialOut(Schema):
     id: int
     prefix: str
@@ -152,10 +195,58 @@ def issue_credential(request: HttpRequest, pk: int) -> Status[dict[str, Any]]:
     return Status(201, {"id": credential.pk, "prefix": credential.prefix, "token": raw})
 
 
+class DevicePatch(Schema):
+    name: str | None = Field(None, max_length=200)
+    vendor: str | None = Field(None, max_length=100)
+    protocol: str | None = Field(None, max_length=32)
+    installation_point: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=300)
+    longitude: float | None = None
+    latitude: float | None = None
+    status: str | None = Field(None, description="active 运行 · maintenance 检修（检修期间不产生离线报警）")
+
+
+@router.patch("/devices/{pk}", response=DeviceOut, summary="修改监测设备")
+def update_device(request: HttpRequest, pk: int, payload: DevicePatch) -> Device:
+    device = queries.writable_device(request.user, pk)
+    return devices.update_device(device, payload.dict(exclude_unset=True), actor=request.user)
+
+
+class RetireIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+@router.post("/devices/{pk}/retire", response=DeviceOut, summary="停用设备（保留历史读数和报警，吊销令牌）")
+def retire_device(request: HttpRequest, pk: int, payload: RetireIn | None = None) -> Device:
+    device = queries.writable_device(request.user, pk)
+    return devices.retire_device(device, actor=request.user, reason=payload.reason if payload else "")
+
+
+class CredentialInfoOut(Schema):
+    id: int
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@router.get("/devices/{pk}/credentials", response=list[CredentialInfoOut], summary="设备令牌列表（不含令牌原文）")
+def list_credentials(request: HttpRequest, pk: int) -> Any:
+    return queries.writable_device(request.user, pk).credentials.order_by("-created_at", "-pk")
+
+
+@router.post("/credentials/{pk}/revoke", response=CredentialInfoOut, summary="吊销设备令牌")
+def revoke_credential(request: HttpRequest, pk: int) -> Any:
+    return devices.revoke_credential(queries.writable_credential(request.user, pk), actor=request.user)
+
+
 # --- series ---------------------------------------------------------------------------------------
 class PointOut(Schema):
-    time: datetime
-    value: float
+    time: datetime = Field(..., description="读数时间；汇总时为时段开始")
+    value: float = Field(..., description="读数；汇总时为时段平均值")
+    min: float = Field(..., description="时段最小值（原始读数时等于 value）")
+    max: float = Field(..., description="时段最大值（原始读数时等于 value）")
+    count: int = Field(..., description="时段内读数条数")
 
 
 class SeriesOut(Schema):
@@ -164,12 +255,14 @@ class SeriesOut(Schema):
     start: datetime
     end: datetime
     downsampled: bool
+    resolution: str = Field(..., description="raw 原始读数 · minute 分钟汇总 · hour 小时汇总")
+    bucket_seconds: int | None = Field(..., description="每点时段宽度（秒）；原始读数为 null")
     points: list[PointOut]
 
 
-@router.get("/channels/{pk}/series", response=SeriesOut, summary="通道读数曲线（最多约 2 000 点）")
+@router.get("/channels/{pk}/series", response=SeriesOut, summary="通道读数曲线（最多约 2 000 点，含最小/最大值带）")
 def channel_series(request: HttpRequest, pk: int, start: datetime | None = None,
-                   end: datetime | None = None) -> dict[str, Any]:
+                   end: datetime | None = None) -> HttpResponse:
     channel = queries.visible_channel(request.user, pk)
     end = end or timezone.now()
     start = start or end - timedelta(hours=24)
@@ -178,9 +271,13 @@ def channel_series(request: HttpRequest, pk: int, start: datetime | None = None,
             raise HttpError(422, f"{name} 缺少时区（应如 2026-11-28T08:00:00+08:00）")
     if start >= end:
         raise HttpError(422, "start 必须早于 end")
-    points, downsampled = queries.series(channel, start, end)
-    return {"channel": channel.pk, "unit": channel.unit, "start": start, "end": end, "downsampled": downsampled,
-            "points": points}
+    found = series.series(channel, start, end)
+    body = {"channel": channel.pk, "unit": channel.unit, "start": start.isoformat(), "end": end.isoformat(),
+            "downsampled": found.downsampled, "resolution": found.resolution,
+            "bucket_seconds": found.bucket_seconds, "points": found.points}
+    # Up to 2 000 points: serialised by orjson directly (validating each through the schema cost more than the
+    # query); the shape is SeriesOut's, which the tests check.
+    return HttpResponse(orjson.dumps(body, option=orjson.OPT_UTC_Z), content_type="application/json")
 
 
 # --- alarms ---------------------------------------------------------------------------------------

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .constants import SERIES_MAX_POINTS
-from .models import Alarm, Channel, DeadLetter, Device, Reading
+from .models import Alarm, Channel, DeadLetter, Device, DeviceCredential
 
 
 def visible_devices(user: Any) -> QuerySet[Device]:
@@ -53,30 +50,12 @@ def writable_device(user: Any, pk: int) -> Device:
     return get_object_or_404(Device.objects.writable_by(user), pk=pk)  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True, slots=True)
-class SeriesPoint:
-    time: datetime
-    value: float
+
+def writable_device_by_code(user: Any, code: str) -> Device:
+    return get_object_or_404(Device.objects.writable_by(user), code=code)  # type: ignore[attr-defined]
 
 
-def series(channel: Channel, start: datetime, end: datetime, max_points: int = SERIES_MAX_POINTS) -> tuple[
-        list[SeriesPoint], bool]:
-    """Readings in [start, end), at most ``max_points``: raw when they fit, else the average of equal buckets.
-
-    Returns (points, downsampled). Averages run in Python over a streamed query; the 1-minute and 1-hour
-    rollups (still to come) will serve long ranges.
-    """
-    readings = Reading.objects.filter(channel=channel, time__gte=start, time__lt=end).order_by("time")
-    if readings.count() <= max_points:
-        return [SeriesPoint(t, v) for t, v in readings.values_list("time", "value")], False
-    t0, span = start.timestamp(), (end - start).total_seconds()
-    sums: dict[int, list[float]] = {}
-    for t, v in readings.values_list("time", "value").iterator(chunk_size=10_000):
-        bucket = min(int((t.timestamp() - t0) / span * max_points), max_points - 1)
-        acc = sums.setdefault(bucket, [0.0, 0.0, 0])  # sum of times, sum of values, count
-        acc[0] += t.timestamp()
-        acc[1] += v
-        acc[2] += 1
-    points = [SeriesPoint(datetime.fromtimestamp(ts / n, tz=UTC), total / n)
-              for _, (ts, total, n) in sorted(sums.items())]
-    return points, True
+def writable_credential(user: Any, pk: int) -> DeviceCredential:
+    """A credential of a device the user may change; 404 otherwise."""
+    devices = Device.objects.writable_by(user)  # type: ignore[attr-defined]
+    return get_object_or_404(DeviceCredential.objects.select_related("device").filter(device__in=devices), pk=pk)

@@ -4,6 +4,7 @@ from .alarms import Alarm, AlarmCategory, AlarmStatus
 from .dead_letters import DeadLetter, DeadLetterSource
 from .devices import Channel, Device, DeviceCredential, DeviceStatus
 from .readings import ChannelRuleState, Reading
+from .rollups import HourRollup, MinuteRollup, Rollup, RollupWatermark
 
 __all__ = [
     "Alarm",
@@ -16,5 +17,9 @@ __all__ = [
     "Device",
     "DeviceCredential",
     "DeviceStatus",
+    "HourRollup",
+    "MinuteRollup",
     "Reading",
+    "Rollup",
+    "RollupWatermark",
 ]

@@ -1,4 +1,4 @@
-"""`yingji monitoring_tick [--every SECONDS]`: offline detection for channels that stopped reporting."""
+"""`yingji monitoring_tick [--every SECONDS]`: offline detection, rollups, and once a day the retention policy."""
 
 from __future__ import annotations
 
@@ -8,18 +8,30 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from yingji.monitoring.evaluation import tick
+from yingji.monitoring.retention import apply_retention
+from yingji.monitoring.rollups import roll_up
+
+RETENTION_EVERY_S = 24 * 3600
 
 
 class Command(BaseCommand):
-    help = "检查各通道是否超时未上报数据，产生设备离线报警"
+    help = "检查各通道是否超时未上报数据（设备离线报警），汇总新读数，每天按保存期限清理一次"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--every", type=float, default=0, help="每隔多少秒检查一次（0 = 只检查一次）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        retention_due = time.monotonic()  # at start, then daily
         while True:
             raised = tick()
             self.stdout.write(f"离线检查完成：新增离线报警 {raised} 条")
+            run = roll_up()
+            self.stdout.write(f"汇总完成：本次 {run.readings} 条读数")
+            if time.monotonic() >= retention_due:
+                kept = apply_retention()
+                self.stdout.write(f"清理完成：原始读数 {kept.readings} 条，分钟汇总 {kept.minute_rollups} 条，"
+                                  f"小时汇总 {kept.hour_rollups} 条")
+                retention_due = time.monotonic() + RETENTION_EVERY_S
             if options["every"] <= 0:
                 return
             time.sleep(options["every"])
