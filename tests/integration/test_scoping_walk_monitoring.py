@@ -28,7 +28,8 @@ DETAIL_REQUESTS: dict[tuple[str, str], tuple[str, Any, int]] = {
     ("/credentials/{pk}/revoke", "post"): ("credential", None, 200),
     ("/devices/{pk}/retire", "post"): ("device", {"reason": "被停用"}, 200),  # last: it ends the others
 }
-COLLECTIONS = {"/readings", "/readings/backfill", "/devices", "/devices/import", "/alarms"}
+COLLECTIONS = {"/readings", "/readings/backfill", "/devices", "/devices/import", "/alarms", "/dead-letters",
+               "/dead-letters/export"}
 
 
 @dataclass
