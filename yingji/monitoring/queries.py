@@ -17,12 +17,29 @@ def visible_devices(user: Any) -> QuerySet[Device]:
     return Device.objects.for_user(user).select_related("enterprise")  # type: ignore[attr-defined,no-any-return]
 
 
+_ALARM_RELATED = ("channel__device__enterprise", "channel__device__owner_department", "channel__device__admin_area",
+                  "assignee", "acknowledged_by", "escalated_to")
+
+
 def visible_alarms(user: Any, *, status: str | None = None, level: str | None = None, category: str | None = None,
-                   device: int | None = None) -> QuerySet[Alarm]:
-    """Alarms the user may read, newest first, narrowed by the console's filters."""
-    alarms = Alarm.objects.for_user(user).select_related("channel__device")  # type: ignore[attr-defined]
-    if status:
+                   device: int | None = None, department: int | None = None, area: str | None = None,
+                   device_type: str | None = None) -> QuerySet[Alarm]:
+    """Alarms the user may read, newest first, narrowed by the console's filters.
+
+    ``status`` may be ``open`` (every status but closed); ``area`` is an admin-area code and takes the villages
+    under a township too; ``department`` is the device's owning department.
+    """
+    alarms = Alarm.objects.for_user(user).select_related(*_ALARM_RELATED)  # type: ignore[attr-defined]
+    if status == "open":
+        alarms = alarms.exclude(status="closed")
+    elif status:
         alarms = alarms.filter(status=status)
+    if department:
+        alarms = alarms.filter(channel__device__owner_department_id=department)
+    if area:
+        alarms = alarms.filter(channel__device__admin_area__code__startswith=area)
+    if device_type:
+        alarms = alarms.filter(channel__device__device_type=device_type)
     if level:
         alarms = alarms.filter(level=level)
     if category:
@@ -35,6 +52,11 @@ def visible_alarms(user: Any, *, status: str | None = None, level: str | None = 
 def writable_alarm(user: Any, pk: int) -> Alarm:
     """One alarm the user may act on; 404 when it is outside their scope (never a hint that it exists)."""
     return get_object_or_404(Alarm.objects.writable_by(user).select_related("channel__device"), pk=pk)  # type: ignore[attr-defined]
+
+
+def visible_alarm(user: Any, pk: int) -> Alarm:
+    """One alarm the user may read; 404 outside their scope."""
+    return get_object_or_404(Alarm.objects.for_user(user).select_related(*_ALARM_RELATED), pk=pk)  # type: ignore[attr-defined]
 
 
 def visible_channel(user: Any, pk: int) -> Channel:
