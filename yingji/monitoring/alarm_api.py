@@ -183,3 +183,21 @@ def assign_alarm(request: HttpRequest, pk: int, payload: AssignIn) -> dict[str, 
     alarm = handling.assign(alarm, assignee, actor=request.user, note=payload.note)
     return {"id": alarm.pk, "status": alarm.status, "assignee_id": alarm.assignee_id,
             "assignee_name": str(alarm.assignee)}
+
+
+# --- live device status (the map layer) -----------------------------------------------------------
+class DeviceStatusOut(Schema):
+    id: int
+    code: str
+    name: str
+    device_type: str
+    lon: float
+    lat: float
+    status: str = Field(..., description="alarm2 二级报警 · alarm1 一级报警 · offline 离线 · fault 故障 · "
+                                         "maintenance 检修 · normal 正常")
+    active_alarms: int
+
+
+@router.get("/device-status", response=list[DeviceStatusOut], summary="监测设备实时状态（一张图图层）")
+def device_status(request: HttpRequest) -> list[dict[str, Any]]:
+    return queries.device_statuses(request.user)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .constants import SERIES_MAX_POINTS
@@ -94,3 +94,38 @@ def series(channel: Channel, start: datetime, end: datetime, max_points: int = S
     points = [SeriesPoint(datetime.fromtimestamp(ts / n, tz=UTC), total / n)
               for _, (ts, total, n) in sorted(sums.items())]
     return points, True
+
+
+# Live status of a device on the map and its page, worst first (issue 3 item 6).
+STATUS_ORDER = ("alarm2", "alarm1", "offline", "fault", "maintenance", "normal")
+
+
+def device_statuses(user: Any) -> list[dict[str, Any]]:
+    """Every located device the user may see with its live status, from its active (open, not recovered) alarms.
+
+    Two queries whatever the number of devices: the devices, and one aggregate over their active alarms.
+    """
+    found = list(visible_devices(user).filter(longitude__isnull=False).exclude(status="retired")
+                 .values("id", "code", "name", "device_type", "status", "longitude", "latitude"))
+    active = (Alarm.objects.filter(channel__device_id__in=[d["id"] for d in found], recovered_at__isnull=True)
+              .exclude(status="closed").order_by().values("channel__device_id", "category")
+              .annotate(grade=Max("grade"), n=Count("pk")))
+    worst: dict[int, tuple[str, int]] = {}
+    for row in active:
+        if row["category"] == "process":
+            status = "alarm2" if row["grade"] >= 2 else "alarm1"
+        else:
+            status = "offline" if row["category"] == "offline" else "fault"
+        device_id = row["channel__device_id"]
+        previous = worst.get(device_id)
+        count = row["n"] + (previous[1] if previous else 0)
+        if previous is None or STATUS_ORDER.index(status) < STATUS_ORDER.index(previous[0]):
+            worst[device_id] = (status, count)
+        else:
+            worst[device_id] = (previous[0], count)
+    result = []
+    for d in found:
+        status, count = worst.get(d["id"], ("maintenance" if d["status"] == "maintenance" else "normal", 0))
+        result.append({"id": d["id"], "code": d["code"], "name": d["name"], "device_type": d["device_type"],
+                       "lon": d["longitude"], "lat": d["latitude"], "status": status, "active_alarms": count})
+    return result
