@@ -269,7 +269,7 @@
     if (close) close.addEventListener("submit", function (e) {
       e.preventDefault();
       request("POST", url + "/close", { cause: close.cause.value, measures: close.measures.value,
-        false_alarm: close.false_alarm.checked }).then(load).catch(fail);
+        false_alarm: close.false_alarm.checked }).then(function () { return refreshPanel(); }).then(load).catch(fail);
     });
   }
 
