@@ -63,7 +63,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
     departments = list(Department.objects.all())
     escalated = 0
     for level, limit in limits.items():
-        overdue = (Alarm.objects.select_for_update()
+        overdue = (Alarm.objects.select_for_update(of=("self",))
                    .filter(status=AlarmStatus.RAISED, escalated_at__isnull=True, level=level,
                            raised_at__lte=now - limit)
                    .select_related("channel__device__enterprise__owner_department",
