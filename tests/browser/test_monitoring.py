@@ -99,6 +99,16 @@ def test_console_receives_acknowledges_assigns_and_closes_an_alarm_live(page: An
     wait_js(page, "document.querySelectorAll('#alarm-rows tr').length === 1")
     screenshot(page, "alarm_console_closed")
 
+    page.click("#panel-close")
+    page.click("#console-stats summary")  # statistics of the officer's alarms: one, closed as a false alarm
+    wait_js(page, "window.yingjiConsole.state.statsLoads >= 1")
+    cells = page.locator("#stats-table tbody tr").first.locator("td").all_inner_texts()
+    assert cells[:4] == [data.enterprises[0].name, "1", "1", "100.0 %"]
+    page.select_option("#s-group", "level")
+    wait_js(page, "window.yingjiConsole.state.statsLoads >= 2")
+    assert page.locator("#stats-table tbody tr td").first.inner_text() == "高报（一级）"
+    screenshot(page, "alarm_console_stats", full_page=True)
+
 
 def test_device_page_charts_readings_with_thresholds_and_alarm_history(page: Any, asgi_url: str,
                                                                        data: BrowserData) -> None:

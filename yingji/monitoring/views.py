@@ -64,6 +64,7 @@ def _console_strings() -> dict[str, Any]:
         "notes": _("处置记录"), "noNotes": _("暂无处置记录"), "addNote": _("添加记录"),
         "notePlaceholder": _("现场情况、已采取的措施…"), "photos": _("现场照片（JPEG/PNG/WebP，每张不超过 5 MB）"),
         "cause": _("报警原因"), "measures": _("处置措施"), "falseAlarm": _("认定为误报"),
+        "falseAlarmBadge": _("误报"),
         "saved": _("已保存"), "device": _("设备"), "enterprise": _("企业"), "value": _("数值"),
         "firstAt": _("首次报警"), "lastAt": _("最近"), "repeats": _("重复 {n} 次"), "panelTitle": _("报警处置"),
         "closeClosed": _("报警已关闭"), "cancel": _("取消"), "devicePage": _("设备详情"),

@@ -97,6 +97,7 @@
   function rowHtml(a) {
     var extra = "";
     if (a.recovered_at) extra += ' <span class="badge ok">' + esc(T.recovered) + "</span>";
+    if (a.false_alarm) extra += ' <span class="badge">' + esc(T.falseAlarmBadge) + "</span>";
     if (a.escalated_at) {
       extra += ' <span class="badge overdue">' + esc(a.escalated_to_name ? fmt(T.overdue, { d: a.escalated_to_name }) : T.overdueNoDept) + "</span>";
     }
@@ -272,6 +273,31 @@
         false_alarm: close.false_alarm.checked }).then(function () { return refreshPanel(); }).then(load).catch(fail);
     });
   }
+
+  /* ---- statistics (GET /alarms/stats), loaded when the section is opened or its form changes ---- */
+  var statsEl = document.getElementById("console-stats");
+  var statsForm = document.getElementById("stats-form");
+  function minutes(s) { return s == null ? "—" : (s / 60).toFixed(1) + " min"; }
+  function loadStats() {
+    var params = new URLSearchParams({ group_by: statsForm.group_by.value });
+    // Dates are local (Asia/Shanghai) days; "to" includes its whole day.
+    if (statsForm.from.value) params.set("from", statsForm.from.value + "T00:00:00+08:00");
+    if (statsForm.to.value) {
+      var end = new Date(statsForm.to.value + "T00:00:00+08:00");
+      end.setTime(end.getTime() + 86400000);
+      params.set("to", end.toISOString());
+    }
+    return request("GET", API + "/stats?" + params.toString()).then(function (body) {
+      statsEl.querySelector("tbody").innerHTML = body.rows.map(function (r) {
+        return "<tr><td>" + esc(r.label) + '</td><td class="num">' + r.count + '</td><td class="num">' + r.closed +
+          '</td><td class="num">' + (r.false_alarm_rate == null ? "—" : (r.false_alarm_rate * 100).toFixed(1) + " %") +
+          '</td><td class="num">' + minutes(r.mean_acknowledge_s) + '</td><td class="num">' + minutes(r.mean_close_s) + "</td></tr>";
+      }).join("") || '<tr><td colspan="6" class="empty">' + esc(T.empty) + "</td></tr>";
+      state.statsLoads = (state.statsLoads || 0) + 1;
+    }).catch(function (e) { statsEl.querySelector("tbody").innerHTML = '<tr><td colspan="6" class="field-error">' + esc(e.message) + "</td></tr>"; });
+  }
+  statsEl.addEventListener("toggle", function () { if (statsEl.open) loadStats(); });
+  statsForm.addEventListener("change", loadStats);
 
   window.yingjiConsole = { state: state, reload: load, beep: beep };
   setStatus(T.loading);
