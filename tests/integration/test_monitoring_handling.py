@@ -159,3 +159,16 @@ def test_handing_over_keeps_handling_and_audits_each_assignment(alarm: Alarm, pe
     assert actions().count("monitoring.alarm.assign") == 2
     with pytest.raises(ValidationError, match="处置记录不能为空"):
         handling.add_note(alarm, "  ", actor=people.officer_a)
+
+
+def test_an_escalation_during_handling_needs_acknowledging_again_then_returns_to_the_assignee(
+        alarm: Alarm, gas_a: GasDetector, people: Any) -> None:
+    alarms.acknowledge(alarm, actor=people.officer_a)
+    handling.assign(alarm, people.township_taiping, actor=people.officer_a)
+    post(gas_a.client(), batch(gas_a.channel.pk, [55.0], start_s=20))  # HH: level 2
+    alarm.refresh_from_db()
+    assert (alarm.status, alarm.level, alarm.assignee) == ("raised", "HH", people.township_taiping)
+    with pytest.raises(ValidationError, match="请先确认"):
+        handling.add_note(alarm, "继续处置", actor=people.township_taiping)
+    alarm = alarms.acknowledge(alarm, actor=people.township_taiping)
+    assert alarm.status == "handling"

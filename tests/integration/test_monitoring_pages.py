@@ -59,6 +59,10 @@ def test_console_and_device_pages_render_in_scope(gas_a: GasDetector, people: An
     body = console.content.decode()
     assert "报警控制台" in body and 'data-may-act="true"' in body and "console-i18n" in body
     assert 'data-may-act="false"' in client_for(people.auditor).get("/monitoring/alarms/").content.decode()
+    english = client_for(people.officer_a)
+    english.cookies["django_language"] = "en"
+    body_en = english.get("/monitoring/alarms/").content.decode()
+    assert "Alarm console" in body_en and "Enable sound" in body_en and "Acknowledge" in body_en
 
     post(gas_a.client(), batch(gas_a.channel.pk, [10.0, 30.0]))
     page = officer.get(f"/monitoring/devices/{gas_a.device.pk}/")

@@ -133,7 +133,8 @@ def acknowledge(alarm: Alarm, *, actor: Any, note: str = "") -> Alarm:
     if alarm.status != AlarmStatus.RAISED:
         raise ValidationError({"status": f"报警当前为“{alarm.get_status_display()}”，不能确认"})
     before = audit.snapshot(alarm)
-    alarm.status = AlarmStatus.ACKNOWLEDGED
+    # Raised again by a higher level while someone was handling it: acknowledged, it goes back to them.
+    alarm.status = AlarmStatus.HANDLING if alarm.assignee_id else AlarmStatus.ACKNOWLEDGED
     alarm.acknowledged_by, alarm.acknowledged_at = actor, timezone.now()
     alarm.acknowledge_note = note[:500]
     alarm.save()
