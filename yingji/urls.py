@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("yingji.registry.urls")),
     path("", include("yingji.dashboard.urls")),
     path("", include("yingji.command.urls")),
+    path("", include("yingji.monitoring.urls")),
 ]
 

@@ -7,6 +7,8 @@ skip locally and fail in CI (CI=true), so a missing browser is never mistaken fo
 from __future__ import annotations
 
 import os
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,10 @@ from typing import Any
 
 import pyotp
 import pytest
+import uvicorn
 from playwright.sync_api import Error as PlaywrightError
+
+from yingji.asgi import application
 
 from .data import PASSWORD, BrowserData, seed
 
@@ -114,3 +119,30 @@ def sign_in(page: Any, base_url: str, username: str, *, totp_secret: str | None 
 def officer_page(page: Any, live_server: Any, data: BrowserData) -> Any:
     sign_in(page, live_server.url, data.officer.username)
     return page
+
+
+@pytest.fixture
+def asgi_url(data: BrowserData, context: Any) -> Iterator[str]:
+    """The app served by uvicorn (ASGI) in a thread, for pages that use the live event stream.
+
+    Django's WSGI live_server cannot serve the SSE endpoint (an async iterator would be read to its end before
+    anything is sent), so pages that listen to /api/v1/events/stream are tested against ASGI. Events published
+    by the test thread reach it through the same in-process bus. The browser is closed before the server so
+    no open stream outlives the test database.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off", timeout_graceful_shutdown=2))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise AssertionError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    context.close()
+    server.should_exit = True
+    thread.join(timeout=10)

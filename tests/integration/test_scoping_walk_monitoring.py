@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from tests.integration.monitoring_support import T0, gas_detector
+from tests.integration.test_scoping_walk_monitoring_alarms import COLLECTIONS as ALARM_COLLECTIONS
+from tests.integration.test_scoping_walk_monitoring_alarms import DETAIL_REQUESTS as ALARM_REQUESTS
 from tests.scoping_walk import api_paths, assert_every_path_walked, call
 from yingji.monitoring.models import Alarm, Device
 
@@ -62,7 +64,8 @@ def a_records(people: Any, enterprise_a: Any) -> Records:
 
 def test_every_monitoring_path_is_walked(people: Any, client_for: Any) -> None:
     paths = api_paths(client_for(people.admin), API)
-    assert_every_path_walked(paths, DETAIL_REQUESTS, COLLECTIONS, API)
+    walked = {**{key: body for key, (_, body, _) in DETAIL_REQUESTS.items()}, **ALARM_REQUESTS}
+    assert_every_path_walked(paths, walked, COLLECTIONS | ALARM_COLLECTIONS, API)
 
 
 def test_enterprise_a_cannot_reach_enterprise_b_records(people: Any, a_records: Records, b_records: Records,

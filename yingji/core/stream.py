@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
@@ -61,6 +62,10 @@ async def _events_for(principal: Principal, after_id: int, topics: tuple[str, ..
 
 async def event_stream(request: HttpRequest) -> HttpResponseBase:
     """Stream events the user may see; `?topics=registry.,alarm.` narrows by topic prefix."""
+    if not isinstance(request, ASGIRequest):
+        # A WSGI server (runserver, the test live server) would read this endless stream to its end before sending
+        # anything, holding a thread for ever; say so instead. `yingji serve` (uvicorn) streams.
+        return JsonResponse({"detail": "实时事件流需要 ASGI 服务器（yingji serve）"}, status=503)
     principal = await _authenticated_principal(request)
     if principal is None:
         return JsonResponse({"detail": "未登录或令牌无效"}, status=401)

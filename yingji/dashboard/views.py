@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,7 +15,19 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 @ensure_csrf_cookie  # the draw tools POST to /api/v1/map/within with the cookie's token
 def map_view(request: HttpRequest) -> HttpResponse:
     """一张图: the offline basemap, one clustered layer per resource kind, search and area selection."""
-    return render(request, "dashboard/map.html", {"nav_part": "command", "map_i18n": _map_strings()})
+    return render(request, "dashboard/map.html", {"nav_part": "command", "map_i18n": _map_strings(),
+                                                  "device_i18n": _device_strings()})
+
+
+def _device_strings() -> dict[str, Any]:
+    """Words of the monitoring-device layer (map_devices.js): live status of each device."""
+    return {
+        "title": _("监测设备"),
+        "details": _("设备详情"),
+        "active": _("{n} 条未关闭报警"),
+        "statuses": {"alarm2": _("二级报警"), "alarm1": _("一级报警"), "offline": _("离线"), "fault": _("故障"),
+                     "maintenance": _("检修"), "normal": _("正常")},
+    }
 
 
 def _map_strings() -> dict[str, str]:

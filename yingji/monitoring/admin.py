@@ -8,9 +8,12 @@ from django.http import HttpRequest
 
 from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBackedAdmin
 
-from . import devices
+from . import devices, escalation
 from .models import (
     Alarm,
+    AlarmNote,
+    AlarmPhoto,
+    AlarmTimeLimit,
     Channel,
     ChannelRuleState,
     DeadLetter,
@@ -57,10 +60,38 @@ class DeviceCredentialAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Alarm)
 class AlarmAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    """Alarms change state only through acknowledge/close (audited), so the admin only lists them."""
+    """Alarms change state only through the audited lifecycle services, so the admin only lists them."""
 
-    list_display = ("message", "level", "category", "status", "first_at", "repeat_count", "recovered_at")
-    list_filter = ("status", "category", "level")
+    list_display = ("message", "level", "category", "status", "first_at", "repeat_count", "recovered_at",
+                    "assignee", "escalated_to", "false_alarm")
+    list_filter = ("status", "category", "level", "false_alarm")
+
+
+@admin.register(AlarmNote)
+class AlarmNoteAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("alarm", "author", "created_at", "text")
+
+
+@admin.register(AlarmPhoto)
+class AlarmPhotoAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("note", "original_name", "content_type", "size", "created_at")
+
+
+@admin.register(AlarmTimeLimit)
+class AlarmTimeLimitAdmin(ServiceBackedAdmin):
+    """County administrators set the acknowledgement limit per level through the audited service."""
+
+    list_display = ("level", "acknowledge_minutes", "updated_at")
+
+    def create_via_service(self, data: Mapping[str, Any], *, actor: Any) -> AlarmTimeLimit:
+        return escalation.set_time_limit(data["level"], data["acknowledge_minutes"], actor=actor)
+
+    def update_via_service(self, obj: Any, data: Mapping[str, Any], *, actor: Any) -> AlarmTimeLimit:
+        return escalation.set_time_limit(obj.level, data.get("acknowledge_minutes", obj.acknowledge_minutes),
+                                         actor=actor)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Reading)

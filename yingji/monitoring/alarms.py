@@ -52,6 +52,8 @@ def alarm_payload(alarm: Alarm) -> dict[str, Any]:
         "value": alarm.last_value,
         "at": alarm.last_at.isoformat(),
         "recovered_at": alarm.recovered_at.isoformat() if alarm.recovered_at else None,
+        "assignee": alarm.assignee_id,
+        "escalated_to": alarm.escalated_to_id,
         "lon": device.longitude,
         "lat": device.latitude,
     }
@@ -60,6 +62,11 @@ def alarm_payload(alarm: Alarm) -> dict[str, Any]:
 def _announce(alarm: Alarm, action: str, topic: str, *, actor: Any, before: dict[str, Any] | None) -> None:
     audit.record_change(action, alarm, actor=actor, before=before)
     events.publish(f"monitoring.alarm.{topic}", alarm_payload(alarm), scope=facts_of(alarm.channel.device))
+
+
+def announce(alarm: Alarm, action: str, topic: str, *, actor: Any, before: dict[str, Any] | None) -> None:
+    """Audit and publish a change made to an alarm elsewhere (handling, escalation), the same way as here."""
+    _announce(alarm, action, topic, actor=actor, before=before)
 
 
 def active_alarms(channel: Channel) -> dict[str, Alarm]:
@@ -108,6 +115,7 @@ def apply_transition(channel: Channel, transition: Transition, active: dict[str,
     alarm.last_value, alarm.last_at = transition.value, transition.at
     if transition.change is Change.ESCALATED:
         alarm.status = AlarmStatus.RAISED  # a higher level needs acknowledging again
+        alarm.raised_at = timezone.now()  # and its time limit starts again
     alarm.save()
     _announce(alarm, _ACTIONS[transition.change], str(transition.change), actor=None, before=before)
 
@@ -125,7 +133,8 @@ def acknowledge(alarm: Alarm, *, actor: Any, note: str = "") -> Alarm:
     if alarm.status != AlarmStatus.RAISED:
         raise ValidationError({"status": f"报警当前为“{alarm.get_status_display()}”，不能确认"})
     before = audit.snapshot(alarm)
-    alarm.status = AlarmStatus.ACKNOWLEDGED
+    # Raised again by a higher level while someone was handling it: acknowledged, it goes back to them.
+    alarm.status = AlarmStatus.HANDLING if alarm.assignee_id else AlarmStatus.ACKNOWLEDGED
     alarm.acknowledged_by, alarm.acknowledged_at = actor, timezone.now()
     alarm.acknowledge_note = note[:500]
     alarm.save()
@@ -134,8 +143,9 @@ def acknowledge(alarm: Alarm, *, actor: Any, note: str = "") -> Alarm:
 
 
 @transaction.atomic
-def close(alarm: Alarm, *, actor: Any, cause: str, measures: str) -> Alarm:
-    """Close an episode with its cause and the measures taken, as the national monitoring system requires."""
+def close(alarm: Alarm, *, actor: Any, cause: str, measures: str, false_alarm: bool = False) -> Alarm:
+    """Close an acknowledged episode with its cause and the measures taken, as the national monitoring system
+    requires; ``false_alarm`` classifies it as a false alarm (counted in the false-alarm rate)."""
     errors = {f: "关闭报警须填写" + label for f, label, text in
               (("cause", "报警原因", cause), ("measures", "处置措施", measures)) if not text.strip()}
     if errors:
@@ -143,10 +153,12 @@ def close(alarm: Alarm, *, actor: Any, cause: str, measures: str) -> Alarm:
     alarm = Alarm.objects.select_for_update().select_related("channel__device").get(pk=alarm.pk)
     if alarm.status == AlarmStatus.CLOSED:
         raise ValidationError({"status": "报警已关闭"})
+    if alarm.status == AlarmStatus.RAISED:
+        raise ValidationError({"status": "报警尚未确认，请先确认再关闭"})
     before = audit.snapshot(alarm)
     alarm.status = AlarmStatus.CLOSED
     alarm.closed_by, alarm.closed_at = actor, timezone.now()
-    alarm.cause, alarm.measures = cause.strip(), measures.strip()
+    alarm.cause, alarm.measures, alarm.false_alarm = cause.strip(), measures.strip(), false_alarm
     alarm.save()
     _announce(alarm, MonitoringAction.ALARM_CLOSED, "closed", actor=actor, before=before)
     return alarm

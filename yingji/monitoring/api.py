@@ -16,10 +16,13 @@ from ninja.files import UploadedFile
 from yingji.core.exports import stream_export
 
 from . import alarms, backfill, device_import, devices, ingest, queries, series
+from .alarm_api import AlarmFilterIn
+from .alarm_api import router as alarm_router
 from .auth import INGEST_AUTH
 from .models import Alarm, Channel, Device
 
 router = Router(tags=["monitoring"])
+router.add_router("", alarm_router)  # statistics, export, handling (/alarms/{int:pk} leaves "stats" to it)
 
 
 # --- ingestion ------------------------------------------------------------------------------------
@@ -304,6 +307,30 @@ class AlarmOut(Schema):
     closed_at: datetime | None
     cause: str
     measures: str
+    device_name: str = Field(..., alias="channel.device.name")
+    device_type: str = Field(..., alias="channel.device.device_type")
+    metric: str = Field(..., alias="channel.metric")
+    unit: str = Field(..., alias="channel.unit")
+    enterprise_name: str | None = Field(None, alias="channel.device.enterprise.name")
+    department_name: str | None = Field(None, alias="channel.device.owner_department.name")
+    area_name: str | None = Field(None, alias="channel.device.admin_area.name")
+    false_alarm: bool
+    raised_at: datetime
+    assignee_id: int | None
+    assignee_name: str | None = None
+    assigned_at: datetime | None
+    acknowledged_by_name: str | None = None
+    escalated_at: datetime | None
+    escalated_to_id: int | None
+    escalated_to_name: str | None = Field(None, alias="escalated_to.name")
+
+    @staticmethod
+    def resolve_assignee_name(obj: Alarm) -> str | None:
+        return str(obj.assignee) if obj.assignee_id else None
+
+    @staticmethod
+    def resolve_acknowledged_by_name(obj: Alarm) -> str | None:
+        return str(obj.acknowledged_by) if obj.acknowledged_by_id else None
 
 
 class AlarmPage(Schema):
@@ -311,18 +338,17 @@ class AlarmPage(Schema):
     items: list[AlarmOut]
 
 
-class AlarmFilters(Schema):
-    status: str | None = None
-    level: str | None = None
-    category: str | None = None
-    device: int | None = None
-
-
 @router.get("/alarms", response=AlarmPage, summary="报警列表")
-def list_alarms(request: HttpRequest, filters: Query[AlarmFilters], limit: int = 50, offset: int = 0) -> dict[str, Any]:
+def list_alarms(request: HttpRequest, filters: Query[AlarmFilterIn], limit: int = 50,
+                offset: int = 0) -> dict[str, Any]:
     found = queries.visible_alarms(request.user, **filters.dict())
     offset, limit = max(offset, 0), max(1, min(limit, 1000))
     return {"count": found.count(), "items": list(found[offset : offset + limit])}
+
+
+@router.get("/alarms/{int:pk}", response=AlarmOut, summary="一条报警")
+def get_alarm(request: HttpRequest, pk: int) -> Alarm:
+    return queries.visible_alarm(request.user, pk)
 
 
 class AcknowledgeIn(Schema):
@@ -332,6 +358,7 @@ class AcknowledgeIn(Schema):
 class CloseIn(Schema):
     cause: str = Field(..., max_length=2000)
     measures: str = Field(..., max_length=2000)
+    false_alarm: bool = Field(False, description="认定为误报（计入误报率）")
 
 
 @router.post("/alarms/{pk}/acknowledge", response=AlarmOut, summary="确认报警")
@@ -340,10 +367,11 @@ def acknowledge_alarm(request: HttpRequest, pk: int, payload: AcknowledgeIn | No
     return alarms.acknowledge(alarm, actor=request.user, note=payload.note if payload else "")
 
 
-@router.post("/alarms/{pk}/close", response=AlarmOut, summary="关闭报警（须填写原因和处置措施）")
+@router.post("/alarms/{pk}/close", response=AlarmOut, summary="关闭报警（须已确认；填写原因和处置措施，可认定为误报）")
 def close_alarm(request: HttpRequest, pk: int, payload: CloseIn) -> Alarm:
     alarm = queries.writable_alarm(request.user, pk)
-    return alarms.close(alarm, actor=request.user, cause=payload.cause, measures=payload.measures)
+    return alarms.close(alarm, actor=request.user, cause=payload.cause, measures=payload.measures,
+                        false_alarm=payload.false_alarm)
 
 
 # --- dead letters ---------------------------------------------------------------------------------

@@ -24,6 +24,25 @@ SERIES_ROLLUP_SCAN: Final[int] = 20_000
 
 DEVICE_TOKEN_PREFIX: Final[str] = "yjd_"
 
+# Minutes an alarm may wait for acknowledgement before it is escalated to the supervising department
+# (issue 3 item 5). DOMAIN §6 says the national closed loop has time limits but fixes no figures to cite:
+# these are Yingji's choice, overridable per level in AlarmTimeLimit. A second alarm (HH/LL) is the more
+# urgent, so it gets the shorter limit; device faults threaten no one directly, so they get an hour.
+ACKNOWLEDGE_MINUTES: Final[dict[str, int]] = {
+    "HH": 15, "LL": 15,  # 二级报警 — Yingji default
+    "H": 30, "L": 30,  # 一级报警 — Yingji default
+    "OFFLINE": 60, "STUCK": 60, "FAULT": 60,  # 设备离线 / 卡滞 / 故障 — Yingji default
+}
+# Site photos on an alarm's handling record (issue 3 item 5): JPEG, PNG or WebP, checked by their first bytes.
+PHOTO_MAX_BYTES: Final[int] = 5 * 1024 * 1024
+PHOTOS_PER_NOTE: Final[int] = 6
+PHOTO_SIGNATURES: Final[tuple[tuple[bytes, int, str, str], ...]] = (
+    # (magic bytes, their offset, content type, file extension)
+    (b"\xff\xd8\xff", 0, "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png", "png"),
+    (b"WEBP", 8, "image/webp", "webp"),  # after "RIFF" and the chunk size
+)
+
 
 class MonitoringAction(models.TextChoices):
     """Audit verbs of the monitoring domain (prefixed, as core's AuditAction asks of domain apps)."""
@@ -42,6 +61,10 @@ class MonitoringAction(models.TextChoices):
     ALARM_RECOVERED = "monitoring.alarm.recover", "报警恢复"
     ALARM_ACKNOWLEDGED = "monitoring.alarm.acknowledge", "报警确认"
     ALARM_CLOSED = "monitoring.alarm.close", "报警关闭"
+    ALARM_ASSIGNED = "monitoring.alarm.assign", "报警指派"
+    ALARM_NOTED = "monitoring.alarm.note", "报警处置记录"
+    ALARM_OVERDUE = "monitoring.alarm.overdue", "报警超时上报"
+    TIME_LIMIT_SET = "monitoring.timelimit.set", "设置报警确认时限"
 
 # A dead letter keeps at most this much of the payload (the rest is counted in payload_size).
 DEAD_LETTER_PAYLOAD_LIMIT: Final[int] = 256 * 1024

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Alarm, Channel, DeadLetter, Device, DeviceCredential
@@ -14,12 +14,29 @@ def visible_devices(user: Any) -> QuerySet[Device]:
     return Device.objects.for_user(user).select_related("enterprise")  # type: ignore[attr-defined,no-any-return]
 
 
+_ALARM_RELATED = ("channel__device__enterprise", "channel__device__owner_department", "channel__device__admin_area",
+                  "assignee", "acknowledged_by", "escalated_to")
+
+
 def visible_alarms(user: Any, *, status: str | None = None, level: str | None = None, category: str | None = None,
-                   device: int | None = None) -> QuerySet[Alarm]:
-    """Alarms the user may read, newest first, narrowed by the console's filters."""
-    alarms = Alarm.objects.for_user(user).select_related("channel__device")  # type: ignore[attr-defined]
-    if status:
+                   device: int | None = None, department: int | None = None, area: str | None = None,
+                   device_type: str | None = None) -> QuerySet[Alarm]:
+    """Alarms the user may read, newest first, narrowed by the console's filters.
+
+    ``status`` may be ``open`` (every status but closed); ``area`` is an admin-area code and takes the villages
+    under a township too; ``department`` is the device's owning department.
+    """
+    alarms = Alarm.objects.for_user(user).select_related(*_ALARM_RELATED)  # type: ignore[attr-defined]
+    if status == "open":
+        alarms = alarms.exclude(status="closed")
+    elif status:
         alarms = alarms.filter(status=status)
+    if department:
+        alarms = alarms.filter(channel__device__owner_department_id=department)
+    if area:
+        alarms = alarms.filter(channel__device__admin_area__code__startswith=area)
+    if device_type:
+        alarms = alarms.filter(channel__device__device_type=device_type)
     if level:
         alarms = alarms.filter(level=level)
     if category:
@@ -42,6 +59,11 @@ def writable_alarm(user: Any, pk: int) -> Alarm:
     return get_object_or_404(Alarm.objects.writable_by(user).select_related("channel__device"), pk=pk)  # type: ignore[attr-defined]
 
 
+def visible_alarm(user: Any, pk: int) -> Alarm:
+    """One alarm the user may read; 404 outside their scope."""
+    return get_object_or_404(Alarm.objects.for_user(user).select_related(*_ALARM_RELATED), pk=pk)  # type: ignore[attr-defined]
+
+
 def visible_channel(user: Any, pk: int) -> Channel:
     return get_object_or_404(Channel.objects.for_user(user).select_related("device"), pk=pk)  # type: ignore[attr-defined]
 
@@ -59,3 +81,38 @@ def writable_credential(user: Any, pk: int) -> DeviceCredential:
     """A credential of a device the user may change; 404 otherwise."""
     devices = Device.objects.writable_by(user)  # type: ignore[attr-defined]
     return get_object_or_404(DeviceCredential.objects.select_related("device").filter(device__in=devices), pk=pk)
+
+
+# Live status of a device on the map and its page, worst first (issue 3 item 6).
+STATUS_ORDER = ("alarm2", "alarm1", "offline", "fault", "maintenance", "normal")
+
+
+def device_statuses(user: Any) -> list[dict[str, Any]]:
+    """Every located device the user may see with its live status, from its active (open, not recovered) alarms.
+
+    Two queries whatever the number of devices: the devices, and one aggregate over their active alarms.
+    """
+    found = list(visible_devices(user).filter(longitude__isnull=False).exclude(status="retired")
+                 .values("id", "code", "name", "device_type", "status", "longitude", "latitude"))
+    active = (Alarm.objects.filter(channel__device_id__in=[d["id"] for d in found], recovered_at__isnull=True)
+              .exclude(status="closed").order_by().values("channel__device_id", "category")
+              .annotate(grade=Max("grade"), n=Count("pk")))
+    worst: dict[int, tuple[str, int]] = {}
+    for row in active:
+        if row["category"] == "process":
+            status = "alarm2" if row["grade"] >= 2 else "alarm1"
+        else:
+            status = "offline" if row["category"] == "offline" else "fault"
+        device_id = row["channel__device_id"]
+        previous = worst.get(device_id)
+        count = row["n"] + (previous[1] if previous else 0)
+        if previous is None or STATUS_ORDER.index(status) < STATUS_ORDER.index(previous[0]):
+            worst[device_id] = (status, count)
+        else:
+            worst[device_id] = (previous[0], count)
+    result = []
+    for d in found:
+        status, count = worst.get(d["id"], ("maintenance" if d["status"] == "maintenance" else "normal", 0))
+        result.append({"id": d["id"], "code": d["code"], "name": d["name"], "device_type": d["device_type"],
+                       "lon": d["longitude"], "lat": d["latitude"], "status": status, "active_alarms": count})
+    return result

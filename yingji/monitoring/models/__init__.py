@@ -3,13 +3,17 @@
 from .alarms import Alarm, AlarmCategory, AlarmStatus
 from .dead_letters import DeadLetter, DeadLetterSource
 from .devices import Channel, Device, DeviceCredential, DeviceStatus
+from .handling import AlarmNote, AlarmPhoto, AlarmTimeLimit
 from .readings import ChannelRuleState, Reading
 from .rollups import HourRollup, MinuteRollup, Rollup, RollupWatermark
 
 __all__ = [
     "Alarm",
     "AlarmCategory",
+    "AlarmNote",
+    "AlarmPhoto",
     "AlarmStatus",
+    "AlarmTimeLimit",
     "Channel",
     "ChannelRuleState",
     "DeadLetter",

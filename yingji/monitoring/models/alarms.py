@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from yingji.core.models.base import ScopedQuerySet, TimeStampedModel
 from yingji.core.scoping import ScopeRule
@@ -21,6 +22,7 @@ class AlarmCategory(models.TextChoices):
 class AlarmStatus(models.TextChoices):
     RAISED = "raised", "待确认"
     ACKNOWLEDGED = "acknowledged", "已确认"
+    HANDLING = "handling", "处置中"
     CLOSED = "closed", "已关闭"
 
 
@@ -57,6 +59,15 @@ class Alarm(TimeStampedModel):
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     cause = models.TextField("报警原因", blank=True)
     measures = models.TextField("处置措施", blank=True)
+    false_alarm = models.BooleanField("误报", default=False, help_text="关闭时认定为误报（计入误报率）")
+    raised_at = models.DateTimeField("待确认起始时间", default=timezone.now,
+                                     help_text="报警产生或升级为待确认的服务器时间；确认时限从此起算")
+    assignee = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="处置人")
+    assigned_at = models.DateTimeField("指派时间", null=True, blank=True)
+    escalated_at = models.DateTimeField("超时上报时间", null=True, blank=True)
+    escalated_to = models.ForeignKey("core.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="上报至部门")
 
     objects = ScopedQuerySet.as_manager()
     scope_rule = ScopeRule(
@@ -77,7 +88,11 @@ class Alarm(TimeStampedModel):
                 name="monitoring_alarm_one_active_episode",
             )
         ]
-        indexes = [models.Index(fields=["status", "-first_at"], name="monitoring_alarm_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "-first_at"], name="monitoring_alarm_status_idx"),
+            models.Index(fields=["status", "raised_at"], name="monitoring_alarm_overdue_idx",
+                         condition=Q(status="raised", escalated_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.message}（{self.get_status_display()}）"
