@@ -153,6 +153,7 @@ WATER_MAIN_PRESSURE: Final = ChannelTemplate(
         Setting("drop_first", 0.02, "MPa/min", f"{YINGJI}：按管网历史数据调整"),
         Setting("drop_second", 0.05, "MPa/min", f"{YINGJI}：按管网历史数据调整"),
         Setting("drop_window_s", 300, "s", YINGJI),
+        Setting("drop_deadband", 0.01, "MPa/min", f"{YINGJI}：回差，防止速率在设定值附近反复升降级"),
         *flat(0.0, "MPa"),
         OFFLINE,
     ),
@@ -165,6 +166,7 @@ WATER_MAIN_PRESSURE: Final = ChannelTemplate(
             "drop_first",
             "drop_window_s",
             "drop_second",
+            "drop_deadband",
         ),
     ),
     flat_line=True,
@@ -193,10 +195,15 @@ CHARGING_TEMPERATURE: Final = ChannelTemplate(
         Setting("deadband", 2, "°C", YINGJI),
         Setting("rise_first", 5, "°C/min", f"{YINGJI}：温度骤升提示热失控风险"),
         Setting("rise_window_s", 120, "s", YINGJI),
+        Setting("rise_deadband", 1, "°C/min", f"{YINGJI}：回差"),
         OFFLINE,
     ),
     (high("pile_temperature_high", "充电桩温度"),),
-    (RateTemplate("pile_temperature_rise", "充电桩温升速率", Trend.RISE, "rise_first", "rise_window_s"),),
+    (
+        RateTemplate(
+            "pile_temperature_rise", "充电桩温升速率", Trend.RISE, "rise_first", "rise_window_s", None, "rise_deadband"
+        ),
+    ),
     range_min=-40,
     range_max=150,
 )

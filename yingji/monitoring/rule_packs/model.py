@@ -84,7 +84,7 @@ class ThresholdTemplate:
 
 @dataclass(frozen=True, slots=True)
 class RateTemplate:
-    """A rate-of-change rule whose numbers are setting keys."""
+    """A rate-of-change rule whose numbers are setting keys (``deadband`` keeps a level from flapping)."""
 
     rule_id: str
     name: str
@@ -92,10 +92,14 @@ class RateTemplate:
     first: str
     window_s: str
     second: str | None = None
+    deadband: str | None = None
 
     def build(self, values: Mapping[str, float]) -> RateOfChangeRule:
         second = None if self.second is None else values[self.second]
-        return RateOfChangeRule(self.rule_id, self.name, self.trend, values[self.first], second, values[self.window_s])
+        deadband = 0.0 if self.deadband is None else values[self.deadband]
+        return RateOfChangeRule(
+            self.rule_id, self.name, self.trend, values[self.first], second, values[self.window_s], deadband=deadband
+        )
 
 
 @dataclass(frozen=True, slots=True)
