@@ -12,6 +12,7 @@ import itertools
 import json
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -139,10 +140,13 @@ class InProcessBackend:
 
 
 # One Lua call takes the next integer id and appends the event under the stream id "<n>-0", so ids stay
-# plain integers (what Last-Event-ID carries) and the stream's order is the id order across processes.
+# plain integers (what Last-Event-ID carries) and the stream's order is the id order across processes. A
+# missing counter (first use, or Redis lost its data) starts from the clock (ms × 1000, ARGV[3]), so ids
+# never go back below what a browser already holds and resuming after a Redis restart loses nothing new.
 _APPEND = """
+if redis.call('EXISTS', KEYS[2]) == 0 then redis.call('SET', KEYS[2], ARGV[3]) end
 local n = redis.call('INCR', KEYS[2])
-redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], n .. '-0', 'e', ARGV[2])
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], string.format('%.0f', n) .. '-0', 'e', ARGV[2])
 return n
 """
 
@@ -179,7 +183,8 @@ class RedisBackend:
         body = json.dumps({"topic": topic, "payload": payload, "scope": scope.as_dict(), "time": at},
                           ensure_ascii=False)
         try:
-            event_id = int(self._append(keys=[self._stream, self._counter], args=[self._keep, body]))
+            floor = int(time.time() * 1000) * 1000
+            event_id = int(self._append(keys=[self._stream, self._counter], args=[self._keep, body, floor]))
         except redis.RedisError:
             log.error("event %s not on the live stream: Redis unreachable", topic, exc_info=True)
             event_id = 0
