@@ -33,6 +33,7 @@ bench: venv
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_map.py
 	$(BIN)/python bench/bench_alarm_latency.py
+	$(BIN)/python bench/bench_event_bus.py
 
 clean:
 	rm -rf $(VENV) var artifacts
