@@ -80,10 +80,6 @@ class _FanOut:
             if not sub.loop.is_closed():
                 sub.loop.call_soon_threadsafe(sub.offer, event)
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._subscribers)
-
 
 class _QueueSubscription:
     """A subscriber's queue bound to the asyncio loop it listens on."""

@@ -10,22 +10,22 @@ Series: a daily pattern (China Standard Time) + Gaussian noise, rounded to the s
 about 2 % of samples drop out (never inside a scripted episode of that channel). Episodes repeat every
 ``CYCLE_S`` seconds from the start, so a running demo keeps showing them:
 
-=================  ===========  ==================================================================
-episode            starts at    what
-=================  ===========  ==================================================================
-``leak``           20 s         combustible gas rises past 25 %LEL (at ``LEAK_LEVEL1_AT_S``), past
-                                50 %LEL (``LEAK_LEVEL2_AT_S``), holds at 66, recovers to background
-``leak_neighbour`` 20 s         the next detector of the same plant sees 30 % of the plume (< 25)
-``burst``          300 s        water-main pressure falls to 10 % in 2 minutes (≈ 0.15 MPa/min),
-                                stays down 5 minutes, is restored over 5 minutes
-``overheat``       600 s        a charging pile heats by 60 °C in 5 minutes (12 °C/min), holds 2
-                                minutes, cools over 8 minutes
-``school_fire``    900 s        a school's smoke detector reports fire (status 1) for 3 minutes
-``manhole_gas``    1200 s       methane in a manhole rises past 25 %LEL (at 50 s) and 50 %LEL
-                                (at 100 s), holds 2 minutes, clears over 90 s
-``bridge_overload`` 1500 s      a heavy load adds 60 % of the design deflection limit for 2 minutes
-                                (to 85–95 % of the limit: past the 80 % level, under 100 %)
-=================  ===========  ==================================================================
+===================  ==========  ==================================================================
+episode              starts at   what
+===================  ==========  ==================================================================
+``leak``             20 s        combustible gas rises past 25 %LEL (at ``LEAK_LEVEL1_AT_S``), past
+                                 50 %LEL (``LEAK_LEVEL2_AT_S``), holds at 66, recovers to background
+``leak_neighbour``   20 s        the next detector of the same plant sees 30 % of the plume (< 25)
+``burst``            300 s       water-main pressure falls to 10 % in 2 minutes (≈ 0.15 MPa/min),
+                                 stays down 5 minutes, is restored over 5 minutes
+``overheat``         600 s       a charging pile heats by 60 °C in 5 minutes (12 °C/min), holds 2
+                                 minutes, cools over 8 minutes
+``school_fire``      900 s       a school's smoke detector reports fire (status 1) for 3 minutes
+``manhole_gas``      1200 s      methane in a manhole rises past 25 %LEL (at 50 s) and 50 %LEL
+                                 (at 100 s), holds 2 minutes, clears over 90 s
+``bridge_overload``  1500 s      a heavy load adds 60 % of the design deflection limit for 2 minutes
+                                 (to 85–95 % of the limit: past the 80 % level, under 100 %)
+===================  ==========  ==================================================================
 
 Episodes of a status channel (``smoke_alarm``) are 0/1; ``bridge_deflection`` and ``tank_level`` scale
 by the channel's design value.

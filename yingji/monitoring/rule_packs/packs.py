@@ -70,6 +70,7 @@ def _toxic(metric: str, gas: str, oel: float) -> ChannelTemplate:
 
 
 TOXIC_GASES: Final = tuple(_toxic(metric, gas, oel) for metric, (gas, oel) in TOXIC_OEL_MG_M3.items())
+H2S: Final = next(t for t in TOXIC_GASES if t.metric == "h2s")
 
 OXYGEN: Final = ChannelTemplate(
     "oxygen",
@@ -114,7 +115,7 @@ PACKS: Final[dict[str, RulePack]] = {
         RulePack("ev_charging_pile", "电动汽车充电桩", (CHARGING_TEMPERATURE, CHARGING_CURRENT, PILE_SMOKE)),
         RulePack("smoke_detector", "感烟火灾探测器", (SMOKE_ALARM, SMOKE_FAULT)),
         RulePack("sprinkler_monitor", "喷淋管网压力监测", (SPRINKLER_PRESSURE,)),
-        RulePack("utility_tunnel_monitor", "综合管廊天然气舱环境监测", (TUNNEL_METHANE, OXYGEN, TOXIC_GASES[0])),
+        RulePack("utility_tunnel_monitor", "综合管廊天然气舱环境监测", (TUNNEL_METHANE, OXYGEN, H2S)),
         RulePack("bridge_monitor", "桥梁结构监测", (BRIDGE_STRAIN, BRIDGE_DEFLECTION)),
         RulePack(
             "campus_safety",
