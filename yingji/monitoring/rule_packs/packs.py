@@ -109,7 +109,7 @@ PACKS: Final[dict[str, RulePack]] = {
         ),
         RulePack("hydrant_monitor", "消火栓压力监测", (HYDRANT_PRESSURE,)),
         RulePack("electrical_fire_monitor", "电气火灾监控探测器", (RESIDUAL_CURRENT, CABLE_TEMPERATURE)),
-        RulePack("manhole_gas_detector", "窨井/管廊气体探测器", (MANHOLE_METHANE,)),
+        RulePack("manhole_gas_detector", "窨井可燃气体探测器", (MANHOLE_METHANE,)),
         RulePack("water_main_monitor", "供水管网压力监测", (WATER_MAIN_PRESSURE,)),
         RulePack("drainage_level_meter", "排水井水位计（内涝）", (DRAINAGE_LEVEL,)),
         RulePack("ev_charging_pile", "电动汽车充电桩", (CHARGING_TEMPERATURE, CHARGING_CURRENT, PILE_SMOKE)),
