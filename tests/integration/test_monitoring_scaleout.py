@@ -50,23 +50,35 @@ def _until(condition: Any, timeout: float = 3 * TIMEOUT) -> bool:
 
 def test_two_workers_in_a_shared_group_split_the_load_and_store_each_reading_once(broker: int,  # noqa: F811
                                                                                   gas_a: GasDetector) -> None:
+    """Each reading is stored once and answered `stored` once. A message may be delivered twice — the test
+    database (shared-cache in-memory SQLite) answers concurrent writers "table is locked", the worker then
+    leaves the message unacknowledged and reconnects, and Mosquitto has been seen to deliver it both to that
+    session and to the other member — and the second delivery is answered `duplicate`."""
     workers = [SharedWorker(broker, n).start() for n in (1, 2)]
     assert {w.consumer.topic_filter for w in workers} == {"$share/ingest/yingji/v1/devices/+/readings"}
     device = Device(broker, "GAS-A1")
+    answers: list[dict[str, Any]] = []
+
+    def stored_answers() -> int:
+        while not device.answers.empty():
+            answers.append(device.answers.get_nowait())
+        return sum(a["stored"] for a in answers)
+
     try:
         for i in range(MESSAGES):
             device.publish({"metric": "combustible_gas", "time": at(10 * i), "value": 1.0})
-        answers = [device.answer() for _ in range(MESSAGES)]
-        assert _until(lambda: sum(w.consumer.handled for w in workers) >= MESSAGES)
-        time.sleep(0.5)  # a message delivered to both would be answered twice: give it the chance to show
-        assert device.answers.empty()
+        assert _until(lambda: stored_answers() >= MESSAGES)
+        time.sleep(0.5)  # late redeliveries, if any, show up now
+        stored_answers()
     finally:
         device.close()
         for worker in workers:
             worker.stop()
     handled = [w.consumer.handled for w in workers]
-    assert sum(handled) == MESSAGES and min(handled) > 0, handled  # each message to one worker; both worked
-    assert [(a["stored"], a["duplicate"], a["rejected"]) for a in answers] == [(1, 0, 0)] * MESSAGES
+    assert min(handled) > 0 and sum(handled) == len(answers), handled  # both took part; one answer per handling
+    outcomes = [(a["stored"], a["duplicate"], a["rejected"]) for a in answers]
+    assert outcomes.count((1, 0, 0)) == MESSAGES
+    assert set(outcomes) <= {(1, 0, 0), (0, 1, 0)}  # anything beyond one per reading is a harmless duplicate
     assert Reading.objects.filter(channel=gas_a.channel).count() == MESSAGES
 
 
