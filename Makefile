@@ -34,6 +34,7 @@ bench: venv
 	$(BIN)/python bench/bench_map.py
 	$(BIN)/python bench/bench_alarm_latency.py
 	$(BIN)/python bench/bench_event_bus.py
+	$(BIN)/python bench/bench_mqtt_broker.py
 
 clean:
 	rm -rf $(VENV) var artifacts
