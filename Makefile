@@ -34,6 +34,9 @@ bench: venv
 	$(BIN)/python bench/bench_map.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_rule_memory.py
+	$(BIN)/python bench/bench_alarm_latency.py
+	$(BIN)/python bench/bench_event_bus.py
+	$(BIN)/python bench/bench_mqtt_broker.py
 
 clean:
 	rm -rf $(VENV) var artifacts

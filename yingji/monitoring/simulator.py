@@ -10,17 +10,25 @@ Series: a daily pattern (China Standard Time) + Gaussian noise, rounded to the s
 about 2 % of samples drop out (never inside a scripted episode of that channel). Episodes repeat every
 ``CYCLE_S`` seconds from the start, so a running demo keeps showing them:
 
-=================  ===========  ==================================================================
-episode            starts at    what
-=================  ===========  ==================================================================
-``leak``           20 s         combustible gas rises past 25 %LEL (at ``LEAK_LEVEL1_AT_S``), past
-                                50 %LEL (``LEAK_LEVEL2_AT_S``), holds at 66, recovers to background
-``leak_neighbour`` 20 s         the next detector of the same plant sees 30 % of the plume (< 25)
-``burst``          300 s        water-main pressure falls to 20 % in 2 minutes (≈ 0.12 MPa/min),
-                                stays down 5 minutes, is restored over 5 minutes
-``overheat``       600 s        a charging pile heats by 60 °C in 5 minutes (12 °C/min), holds 2
-                                minutes, cools over 8 minutes
-=================  ===========  ==================================================================
+===================  ==========  ==================================================================
+episode              starts at   what
+===================  ==========  ==================================================================
+``leak``             20 s        combustible gas rises past 25 %LEL (at ``LEAK_LEVEL1_AT_S``), past
+                                 50 %LEL (``LEAK_LEVEL2_AT_S``), holds at 66, recovers to background
+``leak_neighbour``   20 s        the next detector of the same plant sees 30 % of the plume (< 25)
+``burst``            300 s       water-main pressure falls to 10 % in 2 minutes (≈ 0.15 MPa/min),
+                                 stays down 5 minutes, is restored over 5 minutes
+``overheat``         600 s       a charging pile heats by 60 °C in 5 minutes (12 °C/min), holds 2
+                                 minutes, cools over 8 minutes
+``school_fire``      900 s       a school's smoke detector reports fire (status 1) for 3 minutes
+``manhole_gas``      1200 s      methane in a manhole rises past 25 %LEL (at 50 s) and 50 %LEL
+                                 (at 100 s), holds 2 minutes, clears over 90 s
+``bridge_overload``  1500 s      a heavy load adds 60 % of the design deflection limit for 2 minutes
+                                 (to 85–95 % of the limit: past the 80 % level, under 100 %)
+===================  ==========  ==================================================================
+
+Episodes of a status channel (``smoke_alarm``) are 0/1; ``bridge_deflection`` and ``tank_level`` scale
+by the channel's design value.
 """
 
 from __future__ import annotations
@@ -41,20 +49,31 @@ LEAK_START_S: Final = 20.0
 LEAK_KEYFRAMES: Final = ((0.0, 0.0), (30.0, 30.0), (60.0, 66.0), (150.0, 66.0), (210.0, 0.0))  # %LEL added
 NEIGHBOUR_SHARE: Final = 0.3
 BURST_START_S: Final = 300.0
-BURST_KEYFRAMES: Final = ((0.0, 1.0), (120.0, 0.2), (420.0, 0.2), (720.0, 1.0))  # × normal pressure
+BURST_KEYFRAMES: Final = ((0.0, 1.0), (120.0, 0.1), (420.0, 0.1), (720.0, 1.0))  # × normal pressure
 OVERHEAT_START_S: Final = 600.0
 OVERHEAT_KEYFRAMES: Final = ((0.0, 0.0), (300.0, 60.0), (420.0, 60.0), (900.0, 0.0))  # °C added
+
+SCHOOL_FIRE_START_S: Final = 900.0
+SCHOOL_FIRE_KEYFRAMES: Final = ((0.0, 0.0), (1.0, 1.0), (180.0, 1.0), (181.0, 0.0))  # status
+MANHOLE_START_S: Final = 1200.0
+MANHOLE_KEYFRAMES: Final = ((0.0, 0.0), (60.0, 30.0), (120.0, 60.0), (240.0, 60.0), (330.0, 0.0))  # %LEL added
+BRIDGE_START_S: Final = 1500.0
+BRIDGE_KEYFRAMES: Final = ((0.0, 0.0), (30.0, 0.6), (150.0, 0.6), (180.0, 0.0))  # × design limit added
 
 EPISODES: Final = {
     "leak": (LEAK_START_S, LEAK_KEYFRAMES),
     "leak_neighbour": (LEAK_START_S, LEAK_KEYFRAMES),
     "burst": (BURST_START_S, BURST_KEYFRAMES),
     "overheat": (OVERHEAT_START_S, OVERHEAT_KEYFRAMES),
+    "school_fire": (SCHOOL_FIRE_START_S, SCHOOL_FIRE_KEYFRAMES),
+    "manhole_gas": (MANHOLE_START_S, MANHOLE_KEYFRAMES),
+    "bridge_overload": (BRIDGE_START_S, BRIDGE_KEYFRAMES),
 }
 
 # Profiles: the metric names of the rule packs.
-PROFILES: Final = ("combustible_gas", "h2s", "tank_level", "tank_temperature", "water_pressure", "pile_temperature")
-# Physical range per profile (outside it the rule engine reports a sensor fault); tank profiles scale by design.
+PROFILES: Final = ("combustible_gas", "h2s", "tank_level", "tank_temperature", "water_pressure", "pile_temperature",
+                   "smoke_alarm", "smoke_fault", "methane", "bridge_deflection")
+# Physical range per profile (outside it the rule engine reports a sensor fault); SCALED ones × the design value.
 RANGES: Final[dict[str, tuple[float, float]]] = {
     "combustible_gas": (0.0, 100.0),
     "h2s": (0.0, 100.0),
@@ -62,9 +81,15 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
     "tank_temperature": (-40.0, 100.0),
     "water_pressure": (0.0, 1.6),
     "pile_temperature": (-40.0, 150.0),
+    "smoke_alarm": (0.0, 1.0),
+    "smoke_fault": (0.0, 1.0),
+    "methane": (0.0, 100.0),
+    "bridge_deflection": (0.0, 2.0),  # × design deflection limit
 }
+SCALED: Final = frozenset({"tank_level", "bridge_deflection"})
 _RESOLUTION: Final = {"combustible_gas": 0.1, "h2s": 0.01, "tank_level": 0.01, "tank_temperature": 0.1,
-                      "water_pressure": 0.001, "pile_temperature": 0.1}
+                      "water_pressure": 0.001, "pile_temperature": 0.1, "smoke_alarm": 1.0, "smoke_fault": 1.0,
+                      "methane": 0.1, "bridge_deflection": 0.01}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +141,8 @@ def first_crossing(keyframes: Sequence[tuple[float, float]], level: float) -> fl
 # Scenario times (seconds after the start, first cycle) at which the leak passes the GB/T 50493 levels.
 LEAK_LEVEL1_AT_S: Final = LEAK_START_S + first_crossing(LEAK_KEYFRAMES, 25.0)
 LEAK_LEVEL2_AT_S: Final = LEAK_START_S + first_crossing(LEAK_KEYFRAMES, 50.0)
+MANHOLE_LEVEL1_AT_S: Final = MANHOLE_START_S + first_crossing(MANHOLE_KEYFRAMES, 25.0)
+MANHOLE_LEVEL2_AT_S: Final = MANHOLE_START_S + first_crossing(MANHOLE_KEYFRAMES, 50.0)
 
 
 def episode_window(episode: str) -> tuple[float, float]:
@@ -163,7 +190,7 @@ class Simulator:
         elif channel.episode is not None:
             value = self._episode(channel, offset, value, noise)
         low, high = RANGES[channel.profile]
-        if channel.profile == "tank_level":
+        if channel.profile in SCALED:
             low, high = low * (channel.design or 1), high * (channel.design or 1)
         step = _RESOLUTION[channel.profile]
         return round(round(min(max(value, low), high) / step) * step, 6)
@@ -185,9 +212,16 @@ class Simulator:
             case "water_pressure":  # lower at the morning and evening demand peaks: 0.27–0.35 MPa
                 peaks = math.exp(-((hour - 7.5) ** 2) / 2) + math.exp(-((hour - 19) ** 2) / 3)
                 return 0.34 - 0.05 * peaks + 0.01 * (phase - 0.5) + 0.003 * noise
-            case _:  # pile_temperature: ambient plus heat while charging (busier by day)
+            case "pile_temperature":  # ambient plus heat while charging (busier by day)
                 charging = 8 + 6 * max(0.0, day)
                 return 16 + 6 * day + charging + 0.4 * noise
+            case "methane":  # a manhole: 0–2 %LEL of sewer gas, a little more in the warm afternoon
+                return max(0.0, 0.6 + 0.3 * day + 0.3 * noise)
+            case "bridge_deflection":  # under traffic: 25–35 % of the design limit, busier by day
+                design = channel.design or 1.0
+                return design * (0.25 + 0.1 * max(0.0, day) + 0.01 * noise)
+            case _:  # smoke_alarm, smoke_fault: a status, normally 0
+                return 0.0
 
     def _episode(self, channel: SimChannel, offset: float, normal: float, noise: float) -> float:
         assert channel.episode is not None
@@ -200,6 +234,12 @@ class Simulator:
                 return normal + NEIGHBOUR_SHARE * envelope
             case "burst":
                 return normal * envelope
+            case "school_fire":
+                return envelope
+            case "manhole_gas":
+                return normal + envelope + (0.5 * noise if envelope else 0.0)
+            case "bridge_overload":
+                return normal + envelope * (channel.design or 1.0)
             case _:  # overheat
                 return normal + envelope
 

@@ -1,5 +1,6 @@
-"""Demo devices for `yingji demo`: gas, toxic and tank channels in the chemical park, water mains and
-charging piles in 太平街道, each with one credential whose raw token can be recomputed.
+"""Demo devices for `yingji demo`: gas, toxic and tank channels in the chemical park, water mains,
+charging piles, a manhole methane detector and a bridge deflection sensor in 太平街道, and a fire alarm
+panel at a school, each with one credential whose raw token can be recomputed.
 
 DEMO ONLY: a demo device's raw token is ``yjd_`` + HMAC-SHA256(SECRET_KEY, device code), so the
 simulator can report as the device without the raw token ever being stored. Anyone who holds the
@@ -23,10 +24,10 @@ from django.db import transaction
 from shapely.geometry import Point
 
 from yingji.core import audit, demo_geography
-from yingji.core.demo import EMERGENCY, HOUSING, TAIPING_CODE, DemoSection
+from yingji.core.demo import EDUCATION, EMERGENCY, HOUSING, TAIPING_CODE, TRANSPORT, DemoSection
 from yingji.core.models import AdminArea, AuditAction, Department
 from yingji.core.models.tokens import hash_token
-from yingji.registry.models import Enterprise
+from yingji.registry.models import Enterprise, School
 
 from ..constants import DEVICE_TOKEN_PREFIX
 from ..models import Alarm, Channel, Device, DeviceCredential
@@ -42,12 +43,20 @@ LEAK_NEIGHBOUR: Final = "DEMO-GAS-0102"
 BURST_DEVICE: Final = "DEMO-WM-01"
 STUCK_DEVICE: Final = "DEMO-WM-04"
 OVERHEAT_DEVICE: Final = "DEMO-EV-01"
-EPISODE_OF: Final = {LEAK_DEVICE: "leak", LEAK_NEIGHBOUR: "leak_neighbour", BURST_DEVICE: "burst",
-                     OVERHEAT_DEVICE: "overheat"}
+SCHOOL_PANEL: Final = "DEMO-SCH-01"
+MANHOLE_DEVICE: Final = "DEMO-MH-01"
+BRIDGE_DEVICE: Final = "DEMO-BR-01"
+# By channel reference ("device code/metric"): the school panel's fault channel plays no episode.
+EPISODE_OF: Final = {f"{LEAK_DEVICE}/combustible_gas": "leak", f"{LEAK_NEIGHBOUR}/combustible_gas": "leak_neighbour",
+                     f"{BURST_DEVICE}/water_pressure": "burst", f"{OVERHEAT_DEVICE}/pile_temperature": "overheat",
+                     f"{SCHOOL_PANEL}/smoke_alarm": "school_fire", f"{MANHOLE_DEVICE}/methane": "manhole_gas",
+                     f"{BRIDGE_DEVICE}/bridge_deflection": "bridge_overload"}
 
 # Taiping street: offsets (degrees) from the township seat for the water-main points and the piles.
 _WATER_OFFSETS: Final = ((-0.006, 0.004), (0.005, 0.006), (0.008, -0.004), (-0.006, -0.006))
 _PILE_OFFSETS: Final = ((0.002, 0.002), (-0.003, 0.001), (0.001, -0.003))
+_MANHOLE_OFFSET: Final = (0.004, -0.001)
+_BRIDGE_OFFSET: Final = (-0.002, 0.005)
 # Around a firm: detectors and its tank a few tens of metres from the firm's point.
 _FIRM_OFFSETS: Final = ((0.0003, 0.0002), (-0.0003, 0.0002), (0.0002, -0.0003), (-0.0002, -0.0002))
 
@@ -124,6 +133,22 @@ def _plan() -> _Plan:
                         **located(dx, dy)),
                  {"metric": "pile_temperature", "unit": "°C", "range_min": -40, "range_max": 150,
                   "sample_interval_s": 20})
+    plan.add(Device(code=MANHOLE_DEVICE, name="太平街道燃气管线窨井甲烷监测仪", device_type="manhole_gas_detector",
+                    installation_point="中兴路燃气管线 3 号窨井", **located(*_MANHOLE_OFFSET)),
+             {"metric": "methane", "unit": "%LEL", "range_min": 0, "range_max": 100, "sample_interval_s": 15})
+    transport = Department.objects.get(code=TRANSPORT)
+    plan.add(Device(code=BRIDGE_DEVICE, name="太平街道绕阳河大桥挠度监测", device_type="bridge_monitor",
+                    installation_point="第 2 跨跨中", **{**located(*_BRIDGE_OFFSET), "owner_department": transport}),
+             {"metric": "bridge_deflection", "unit": "mm", "range_min": 0, "range_max": 100, "design_value": 50,
+              "sample_interval_s": 30})
+    school = School.objects.filter(is_demo=True, admin_area__code__startswith=TAIPING_CODE).order_by("name").first()
+    if school is not None:
+        plan.add(Device(code=SCHOOL_PANEL, name=f"{school.name}火灾报警控制器", device_type="smoke_detector",
+                        vendor="演示厂商", installation_point="教学楼一层消防控制室",
+                        owner_department=Department.objects.get(code=EDUCATION), admin_area_id=school.admin_area_id,
+                        address=school.address, longitude=school.longitude, latitude=school.latitude, is_demo=True),
+                 {"metric": "smoke_alarm", "unit": "状态", "range_min": 0, "range_max": 1, "sample_interval_s": 30},
+                 {"metric": "smoke_fault", "unit": "状态", "range_min": 0, "range_max": 1, "sample_interval_s": 30})
     return plan
 
 

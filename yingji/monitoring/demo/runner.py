@@ -31,6 +31,7 @@ log = logging.getLogger("yingji.monitoring.simulate")
 READINGS_PATH = "/api/v1/monitoring/readings"
 
 Poster = Callable[[str, str, list[dict[str, Any]]], dict[str, Any]]
+Transport = Callable[[str, list[dict[str, Any]]], dict[str, Any]]  # (device code, readings) → answer
 
 
 class ServerUnavailable(RuntimeError):
@@ -52,7 +53,7 @@ def demo_plan() -> tuple[list[SimChannel], dict[str, DeviceFeed]]:
             .order_by("device__code", "metric"):
         code = c.device.code
         channels.append(SimChannel(c.reference, c.metric, c.sample_interval_s, design=c.design_value,
-                                   episode=EPISODE_OF.get(code), stuck=code == STUCK_DEVICE))
+                                   episode=EPISODE_OF.get(c.reference), stuck=code == STUCK_DEVICE))
         feeds.setdefault(code, DeviceFeed(code, demo_token(code))).refs.append(c.reference)
     return channels, feeds
 
@@ -70,7 +71,7 @@ def http_post(url: str, token: str, readings: list[dict[str, Any]]) -> dict[str,
         if exc.code >= 500:
             raise ServerUnavailable(f"HTTP {exc.code}") from exc
         body = exc.read().decode(errors="replace")[:300]
-        return {"error": exc.code, "detail": body}
+        return {"error": f"HTTP {exc.code}", "detail": body}
     except (urllib.error.URLError, OSError) as exc:
         raise ServerUnavailable(str(getattr(exc, "reason", exc))) from exc
 
@@ -87,6 +88,7 @@ class Runner:
     start: datetime = field(default_factory=timezone.now)
     retries: int | None = None  # None: retry forever
     stop: threading.Event = field(default_factory=threading.Event)
+    transport: Transport | None = None  # instead of HTTP, e.g. MqttFeed.send
 
     def __post_init__(self) -> None:
         channels, self.feeds = demo_plan()
@@ -113,19 +115,23 @@ class Runner:
         attempt, delay = 0, 1.0
         while True:
             try:
-                answer = (self.post or http_post)(self.url, self.feeds[code].token, readings)
+                if self.transport is not None:
+                    answer = self.transport(code, readings)
+                else:
+                    answer = (self.post or http_post)(self.url, self.feeds[code].token, readings)
                 break
             except ServerUnavailable as exc:
                 attempt += 1
                 if self.retries is not None and attempt > self.retries:
                     raise
-                self.out(f"服务器暂不可用（{exc}），{delay:.0f} 秒后重试：{self.url}")
+                where = "" if self.transport is not None else f"：{self.url}"
+                self.out(f"服务器暂不可用（{exc}），{delay:.0f} 秒后重试{where}")
                 if self.stop.wait(delay):
                     raise
                 delay = min(delay * 2, 10.0)
         values = " ".join(f"{r['channel'].split('/', 1)[1]}={r['value']:g}" for r in readings)
         if "error" in answer:
-            self.out(f"{code} 发送 {len(readings)} 条 [{values}] → 被拒绝 HTTP {answer['error']}：{answer['detail']}")
+            self.out(f"{code} 发送 {len(readings)} 条 [{values}] → 被拒绝 {answer['error']}：{answer['detail']}")
             return answer
         summary = f"存储 {answer['stored']}，重复 {answer['duplicate']}，拒绝 {answer['rejected']}"
         self.out(f"{code} 发送 {len(readings)} 条 [{values}] → {summary}")

@@ -37,6 +37,7 @@ class Setting:
     source: str
     basis: Basis = Basis.CONFIGURABLE
     verify: bool = False
+    bounds: tuple[float, float] | None = None  # a range a standard allows a site to set within (inclusive)
 
     @property
     def configurable(self) -> bool:
@@ -45,7 +46,8 @@ class Setting:
     def resolve(self, override: float | None) -> float:
         """The value in force: the default, or a site's override where the basis allows it.
 
-        :raises ValueError: (Chinese message) overriding a value a standard fixes, or raising one it caps.
+        :raises ValueError: (Chinese message) overriding a value a standard fixes, raising one it caps, or
+            setting one outside the range a standard allows (``bounds``).
         """
         if override is None or override == self.value:
             return self.value
@@ -53,6 +55,9 @@ class Setting:
             raise ValueError(f"{self.key} = {self.value} {self.unit} 由标准规定（{self.source}），不可修改")
         if self.basis is Basis.AT_MOST and override > self.value:
             raise ValueError(f"{self.key} 不得高于 {self.value} {self.unit}（{self.source}），收到 {override}")
+        if self.bounds is not None and not self.bounds[0] <= override <= self.bounds[1]:
+            low, high = self.bounds
+            raise ValueError(f"{self.key} 须在 {low:g}–{high:g} {self.unit} 之间（{self.source}），收到 {override}")
         return float(override)
 
 
@@ -79,7 +84,7 @@ class ThresholdTemplate:
 
 @dataclass(frozen=True, slots=True)
 class RateTemplate:
-    """A rate-of-change rule whose numbers are setting keys."""
+    """A rate-of-change rule whose numbers are setting keys (``deadband`` keeps a level from flapping)."""
 
     rule_id: str
     name: str
@@ -87,10 +92,14 @@ class RateTemplate:
     first: str
     window_s: str
     second: str | None = None
+    deadband: str | None = None
 
     def build(self, values: Mapping[str, float]) -> RateOfChangeRule:
         second = None if self.second is None else values[self.second]
-        return RateOfChangeRule(self.rule_id, self.name, self.trend, values[self.first], second, values[self.window_s])
+        deadband = 0.0 if self.deadband is None else values[self.deadband]
+        return RateOfChangeRule(
+            self.rule_id, self.name, self.trend, values[self.first], second, values[self.window_s], deadband=deadband
+        )
 
 
 @dataclass(frozen=True, slots=True)
