@@ -8,6 +8,7 @@ from django.db.models import Q
 from yingji.core.models.base import ScopedQuerySet
 from yingji.core.scoping import ScopeRule
 
+from ..constants import LEVELS
 from .channels import Channel
 
 
@@ -94,3 +95,7 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def level_label(self) -> str:
+        return LEVELS.get(self.level, str(self.level))
