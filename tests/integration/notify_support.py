@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socketserver
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Endpoint:
     requests: list[Received] = field(default_factory=list)
     script: dict[str, list[int]] = field(default_factory=dict)
     answers: dict[str, bytes] = field(default_factory=dict)
+    delay_s: float = 0.0
 
     def at(self, path: str) -> list[Received]:
         return [r for r in self.requests if r.path == path]
@@ -47,6 +49,7 @@ def serve_http() -> Iterator[Endpoint]:
             body = self.rfile.read(length) if length else b""
             endpoint.requests.append(Received(self.command, parts.path, dict(urllib.parse.parse_qsl(parts.query)),
                                               {k.lower(): v for k, v in self.headers.items()}, body))
+            time.sleep(endpoint.delay_s)
             script = endpoint.script.get(parts.path, [])
             status = script.pop(0) if script else 200
             answer = endpoint.answers.get(parts.path, b'{"errcode":0,"errmsg":"ok"}') if status == 200 \

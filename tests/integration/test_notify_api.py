@@ -11,8 +11,10 @@ from django.test import Client
 
 from tests.integration.monitoring_support import batch, gas_detector, post
 from tests.integration.notify_support import Endpoint, serve_http
-from yingji.core.models import AuditEvent
+from yingji.core.demo import EMERGENCY, upsert_departments
+from yingji.core.models import AuditEvent, Department, User
 from yingji.notify import sending, services
+from yingji.notify.demo import load_demo
 from yingji.notify.models import Channel, Delivery, InboxMessage
 from yingji.notify.services import Notice, RecipientSpec
 
@@ -172,3 +174,15 @@ def test_alarms_raised_and_escalated_by_readings_notify_once(people: Any, enterp
     assert all("可燃气体探测器 GAS-N1" in title for title, _ in titles)
     delivery = Delivery.objects.filter(kind="raised").get()
     assert delivery.area_code == enterprise_a.admin_area.code  # the device's area, inherited from its enterprise
+
+
+def test_demo_loader_routes_monitoring_alarms_to_the_emergency_bureau(db: Any) -> None:
+    upsert_departments()
+    officer = User.objects.create(username="yingji_officer", role="department_officer",
+                                  department=Department.objects.get(code=EMERGENCY))
+    for _ in range(2):  # a second run puts the same configuration back
+        load_demo(password="x")
+    assert Channel.objects.count() == 1
+    services.notify(Notice(domain="monitoring", kind="raised", level=2, title="演示报警", source_key="demo:1"))
+    sending.send_due()
+    assert list(InboxMessage.objects.values_list("user", flat=True)) == [officer.pk]

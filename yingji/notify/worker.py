@@ -10,7 +10,7 @@ import logging
 import threading
 import uuid
 
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 
 from .constants import WORKER_POLL_S
 from .sending import SendReport, send_due
@@ -24,13 +24,19 @@ def wake() -> None:
     _wakeup.set()
 
 
+def _fresh_connections() -> None:
+    """Drop stale connections between rounds, unless a caller's transaction owns this one (tests, --once)."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def run(stop: threading.Event, *, poll_s: float = WORKER_POLL_S, once: bool = False) -> SendReport:
     """Send due deliveries until `stop` is set (or one round with `once`); the totals."""
     token = f"worker-{uuid.uuid4().hex[:12]}"
     total = SendReport()
     while not stop.is_set():
         _wakeup.clear()
-        close_old_connections()
+        _fresh_connections()
         try:
             report = send_due(worker=token)
         except DatabaseError:
@@ -42,7 +48,7 @@ def run(stop: threading.Event, *, poll_s: float = WORKER_POLL_S, once: bool = Fa
         if once:
             break
         _wakeup.wait(poll_s)
-    close_old_connections()
+    _fresh_connections()
     return total
 
 
