@@ -128,6 +128,9 @@ def test_delivery_log_filters_exports_and_retries(people: Any, client_for: Calla
     export = client.get(f"{API}/deliveries/export", {"format": "csv", "status": "dead"})
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     assert export.status_code == 200 and text.count("\n") == 2 and "对接平台" in text and "已放弃" in text
+    exported = AuditEvent.objects.get(action="export", object_type="notify.delivery")
+    assert exported.after == {"filters": {"status": "dead"}} and exported.actor == people.admin
+    assert client.get(f"{API}/deliveries/export", {"format": "pdf"}).status_code == 422
     retried = client.post(f"{API}/deliveries/{dead[0]['id']}/retry").json()
     assert (retried["status"], retried["attempts"]) == ("queued", 0)
     assert sending.send_due().sent == 1

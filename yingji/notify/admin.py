@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBackedAdmin
@@ -34,6 +34,15 @@ class ChannelAdmin(ServiceBackedAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "note")
     service_fields = services.CHANNEL_FIELDS
+    actions = ("send_test",)
+
+    @admin.action(description="发送测试消息")
+    def send_test(self, request: HttpRequest, queryset: Any) -> None:
+        for channel in queryset:
+            for d in services.send_test(channel, actor=request.user):
+                level = messages.SUCCESS if d.status == "sent" else messages.ERROR
+                outcome = d.get_status_display() + (f"：{d.last_error}" if d.last_error else "")
+                self.message_user(request, f"{channel.name} → {d.recipient or '群'}：{outcome}", level)
 
     @admin.display(description="地址")
     def masked(self, obj: Channel) -> str:

@@ -269,8 +269,9 @@ EXPORT_HEADERS = ("编号", "来源键", "渠道", "接收方", "业务领域", 
 
 @router.get("/deliveries/export", summary="导出发送记录（xlsx、csv）")
 def export_deliveries(request: HttpRequest, filters: Query[DeliveryFilters],
-                      format: str = "xlsx") -> HttpResponseBase:  # noqa: A002 - API field name
+                      format: Literal["xlsx", "csv"] = "xlsx") -> HttpResponseBase:  # noqa: A002 - API field
     found = queries.deliveries(request.user, **filters.dict())
+    services.record_export(filters.dict(), format, actor=request.user)
 
     def rows() -> Any:
         for d in found.iterator(chunk_size=500):

@@ -363,6 +363,14 @@ def retry(delivery: Delivery, *, actor: Any) -> Delivery:
     return delivery
 
 
+@transaction.atomic
+def record_export(filters: Mapping[str, Any], fmt: str, *, actor: Any) -> None:
+    """Audit who took which part of the delivery log out (the file itself streams after this commits)."""
+    audit.record(AuditAction.EXPORT, actor=actor, object_type="notify.delivery",
+                 object_repr=f"导出通知发送记录（{fmt}）",
+                 after={"filters": {k: str(v) for k, v in filters.items() if v is not None}})
+
+
 # --- the inbox ---------------------------------------------------------------------------------------------
 def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     """Mark the user's messages read (all unread ones when `ids` is None); how many changed."""
