@@ -102,18 +102,22 @@ def notify(notice: Notice) -> int:
     """Queue a notice for every channel and recipient its routing rules name; the number newly queued.
 
     Call it inside your own transaction: the rows commit (or roll back) with your change, and the worker
-    is woken after commit. Calling it again with the same `source_key` queues nothing new.
+    is woken after commit. Calling it again with the same `source_key` queues nothing new (the unique
+    constraint holds even when two transactions race; the count returned may then include a row the
+    other one queued first).
     """
     channel_ids = route(notice.facts(), _rule_specs())
     if not channel_ids:
         return 0
     channels = Channel.objects.filter(pk__in=channel_ids, is_active=True).prefetch_related(
         "recipients__user", "recipients__department")
-    rows = _deliveries(notice, channels, timezone.now())
-    before = Delivery.objects.filter(source_key=notice.source_key[:200]).count()
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    transaction.on_commit(worker.wake)
-    return Delivery.objects.filter(source_key=notice.source_key[:200]).count() - before
+    queued = set(Delivery.objects.filter(source_key=notice.source_key[:200]).values_list("channel_id", "recipient"))
+    rows = [d for d in _deliveries(notice, channels, timezone.now()) if (d.channel_id, d.recipient) not in queued]
+    if rows:
+        # ignore_conflicts: a concurrent call for the same source may have queued some of them meanwhile
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        transaction.on_commit(worker.wake)
+    return len(rows)
 
 
 # --- channels ----------------------------------------------------------------------------------------------
