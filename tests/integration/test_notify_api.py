@@ -189,3 +189,20 @@ def test_demo_loader_routes_monitoring_alarms_to_the_emergency_bureau(db: Any) -
     services.notify(Notice(domain="monitoring", kind="raised", level=2, title="演示报警", source_key="demo:1"))
     sending.send_due()
     assert list(InboxMessage.objects.values_list("user", flat=True)) == [officer.pk]
+
+
+def test_inbox_page_lists_and_marks_read_in_both_languages(people: Any, client_for: Callable[..., Client]) -> None:
+    inapp = services.create_channel({"name": "站内", "kind": "inapp"},
+                                    [RecipientSpec(user=people.emergency_officer.pk)], actor=people.admin)
+    services.create_rule({"name": "全部"}, [inapp.pk], actor=people.admin)
+    services.notify(Notice(domain="command", kind="raised", level=4, title="较大事故", source_key="c:1"))
+    sending.send_due()
+    client = client_for(people.emergency_officer)
+    page = client.get("/notify/inbox/").content.decode()
+    assert "较大事故" in page and "特别严重" in page and 'id="inbox-badge" data-unread="1"' in page
+    client.cookies["django_language"] = "en"
+    english = client.get("/notify/inbox/").content.decode()
+    assert "Mark all read" in english and "1 unread" in english
+    assert client.post("/notify/inbox/read/", {}).status_code == 302
+    assert 'data-unread="0" hidden' in client.get("/notify/inbox/").content.decode()
+    assert client_for(people.fire_officer).get("/notify/inbox/").content.decode().count("较大事故") == 0
