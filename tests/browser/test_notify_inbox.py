@@ -12,7 +12,7 @@ from .data import BrowserData
 
 
 def deliver(data: BrowserData, titles: list[str]) -> None:
-    inapp = services.create_channel({"name": "应急局站内消息", "kind": "inapp"},
+    inapp = services.create_channel({"name": "应急局站内消息", "kind": "inapp", "owner_department": data.emergency},
                                     [RecipientSpec(user=data.officer.pk)], actor=data.admin)
     services.create_rule({"name": "全部通知"}, [inapp.pk], actor=data.admin)
     for i, title in enumerate(titles):
@@ -47,3 +47,17 @@ def test_inbox_badge_list_and_mark_read(officer_page: Any, live_server: Any, dat
     wait_js(page, "document.getElementById('inbox-badge').textContent === '1'")
     assert badge.is_visible()
     screenshot(page, "notify-inbox-badge")
+
+
+def test_delivery_log_page_filters_by_status(officer_page: Any, live_server: Any, data: BrowserData) -> None:
+    page = officer_page  # the channel belongs to the officer's department, so its log is theirs to read
+    deliver(data, ["甲化工 T-101 可燃气体高报", "乙化工 储罐液位高高报"])
+    page.goto(f"{live_server.url}/notify/inbox/")
+    page.click("text=发送记录")
+    page.wait_for_url("**/notify/deliveries/")
+    assert page.locator("#deliveries tbody tr[data-status=sent]").count() == 2
+    page.select_option("#f-status", "dead")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**status=dead**")
+    assert page.locator("#deliveries tbody tr[data-status]").count() == 0
+    screenshot(page, "notify-deliveries")

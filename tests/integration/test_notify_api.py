@@ -3,11 +3,14 @@ delivery log with filters and export, the inbox; and alarms raised and escalated
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.integration.monitoring_support import batch, gas_detector, post
 from tests.integration.notify_support import Endpoint, serve_http
@@ -206,3 +209,25 @@ def test_inbox_page_lists_and_marks_read_in_both_languages(people: Any, client_f
     assert client.post("/notify/inbox/read/", {}).status_code == 302
     assert 'data-unread="0" hidden' in client.get("/notify/inbox/").content.decode()
     assert client_for(people.fire_officer).get("/notify/inbox/").content.decode().count("较大事故") == 0
+
+
+def test_delivery_log_page_filters_and_links_the_same_export(people: Any, client_for: Callable[..., Client],
+                                                             endpoint: Endpoint) -> None:
+    hook = services.create_channel({"name": "对接平台", "kind": "webhook", "url": f"{endpoint.url}/h",
+                                    "max_attempts": 1}, [], actor=people.admin)
+    services.create_rule({"name": "全部"}, [hook.pk], actor=people.admin)
+    endpoint.script["/h"] = [500]
+    for key in ("a:1", "a:2"):
+        services.notify(Notice(domain="monitoring", kind="raised", level=2, title=f"报警 {key}", source_key=key))
+    sending.send_due()
+    client = client_for(people.admin)
+    today = timezone.localdate().isoformat()
+    answer = client.get("/notify/deliveries/", {"status": "dead", "since": today, "until": today})
+    page = answer.content.decode()
+    assert answer.status_code == 200 and page.count('data-status="dead"') == 1 and "HTTP 500" in page
+    export_href = re.search(r'id="export-xlsx" href="([^"]+)"', page)
+    assert export_href is not None
+    export = client.get(html.unescape(export_href.group(1)))
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+    assert client.get("/notify/deliveries/", {"status": "bogus", "since": "28/11/2026"}).status_code == 200
+    assert 'data-status=' not in client_for(people.fire_officer).get("/notify/deliveries/").content.decode()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import queries, services
+from .models import DeliveryStatus
 
 
 @login_required
@@ -28,3 +33,30 @@ def mark_read_view(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("id", "")
     services.mark_read(request.user, [int(raw)] if raw.isdigit() else None)
     return redirect("notify:inbox")
+
+
+def _day(text: str, *, end: bool = False) -> datetime | None:
+    """A yyyy-mm-dd filter as the start (or the end) of that day in local time; None when absent or malformed."""
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    moment = timezone.make_aware(datetime.combine(day, time.min))
+    return moment + timedelta(days=1) if end else moment
+
+
+@login_required
+def deliveries_view(request: HttpRequest) -> HttpResponse:
+    """The delivery log of the channels the user may see, filtered like the API (and exported through it)."""
+    params = request.GET
+    status = params.get("status") if params.get("status") in DeliveryStatus.values else None
+    filters = {"status": status, "domain": params.get("domain") or None,
+               "source_key": params.get("source_key") or None, "since": _day(params.get("since", "")),
+               "until": _day(params.get("until", ""), end=True)}
+    page = Paginator(queries.deliveries(request.user, **filters), 50).get_page(params.get("page"))
+    # The export is the API's, with the same filters (times as ISO 8601 with their offset).
+    export_query = urlencode({k: v.isoformat() if isinstance(v, datetime) else v
+                              for k, v in filters.items() if v is not None})
+    return render(request, "notify/deliveries.html", {
+        "page": page, "filters": params, "statuses": DeliveryStatus.choices, "export_query": export_query,
+        "nav_part": "inbox"})
