@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -50,9 +51,9 @@ def deliveries_view(request: HttpRequest) -> HttpResponse:
     """The delivery log of the channels the user may see, filtered like the API (and exported through it)."""
     params = request.GET
     status = params.get("status") if params.get("status") in DeliveryStatus.values else None
-    filters = {"status": status, "domain": params.get("domain") or None,
-               "source_key": params.get("source_key") or None, "since": _day(params.get("since", "")),
-               "until": _day(params.get("until", ""), end=True)}
+    filters: dict[str, Any] = {
+        "status": status, "domain": params.get("domain") or None, "source_key": params.get("source_key") or None,
+        "since": _day(params.get("since", "")), "until": _day(params.get("until", ""), end=True)}
     page = Paginator(queries.deliveries(request.user, **filters), 50).get_page(params.get("page"))
     # The export is the API's, with the same filters (times as ISO 8601 with their offset).
     export_query = urlencode({k: v.isoformat() if isinstance(v, datetime) else v
