@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yingji.registry",
     "yingji.hazmat",
     "yingji.monitoring",
+    "yingji.notify",
     "yingji.command",
     "yingji.dashboard",
 ]
@@ -161,6 +162,8 @@ YINGJI_IMPORT_MAX_BYTES = int(os.environ.get("YINGJI_IMPORT_MAX_BYTES", str(50 *
 # Map: offline basemap from our own vector layers unless a tile URL is configured (Tianditu or OSM).
 YINGJI_TILE_URL = os.environ.get("YINGJI_TILE_URL", "")
 YINGJI_TILE_ATTRIBUTION = os.environ.get("YINGJI_TILE_ATTRIBUTION", "")
+# The site's public address, so that links in robot, email and SMS notifications open (e.g. https://yj.example.cn).
+YINGJI_PUBLIC_URL = os.environ.get("YINGJI_PUBLIC_URL", "")
 YINGJI_EVENT_BACKEND = os.environ.get("YINGJI_EVENT_BACKEND", "inprocess")
 YINGJI_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 YINGJI_REQUIRE_ADMIN_2FA = _env_bool("YINGJI_REQUIRE_ADMIN_2FA", True)

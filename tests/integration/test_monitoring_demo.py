@@ -18,6 +18,7 @@ from yingji.monitoring.ingest import Writer, ingest
 from yingji.monitoring.models import Alarm, Channel, Device, DeviceCredential, Reading
 from yingji.monitoring.rule_binding import build_rules
 from yingji.monitoring.simulator import LEAK_LEVEL1_AT_S, LEAK_LEVEL2_AT_S, SimChannel, Simulator
+from yingji.notify import worker as notify_worker
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -125,6 +126,7 @@ def test_demo_serving_starts_the_simulator_unless_disabled(monkeypatch: pytest.M
     started: list[str] = []
     monkeypatch.setattr(serve.Command, "handle", lambda self, *a, **o: None)
     monkeypatch.setattr(demo_runner, "start_in_background", lambda url: started.append(url) or "模拟器：测试")
+    monkeypatch.setattr(notify_worker, "start_in_background", lambda url: "通知：测试")  # no worker thread left
     out = StringIO()
     call_command("demo", "--port", "8124", stdout=out)
     assert started == ["http://127.0.0.1:8124"] and "模拟器：测试" in out.getvalue()

@@ -36,7 +36,11 @@ class ScopeRule:
 
 @dataclass(frozen=True)
 class ScopeFacts:
-    """The owner facts of one record or one event, used where there is no queryset (events)."""
+    """The owner facts of one record or one event, used where there is no queryset (events).
+
+    `personal` marks an event meant for one user only (`person_id`), such as a notice in their inbox:
+    nobody else sees it, whatever their role.
+    """
 
     kind: str
     department_id: int | None = None
@@ -44,6 +48,7 @@ class ScopeFacts:
     enterprise_id: int | None = None
     person_id: int | None = None
     shared_directory: bool = False
+    personal: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -130,6 +135,8 @@ class Principal:
         """The same rules as read_filter, applied to one record's or event's facts."""
         if self.user_id is None:
             return False
+        if facts.personal:
+            return facts.person_id == self.user_id
         if self.sees_everything:
             return True
         if self.role in (Role.EXPERT, Role.RESCUE_LEADER) and facts.shared_directory:

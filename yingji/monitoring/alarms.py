@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from yingji.core import audit, events
 from yingji.core.scoping import facts_of
+from yingji.notify.services import notify
 
 from .constants import MonitoringAction
 from .models import Alarm, AlarmCategory, AlarmStatus, Channel
+from .notices import NOTIFIED_CHANGES, alarm_notice
 from .rules import Change, Level, Reading, Transition
 
 _ACTIONS = {
@@ -62,6 +64,8 @@ def alarm_payload(alarm: Alarm) -> dict[str, Any]:
 def _announce(alarm: Alarm, action: str, topic: str, *, actor: Any, before: dict[str, Any] | None) -> None:
     audit.record_change(action, alarm, actor=actor, before=before)
     events.publish(f"monitoring.alarm.{topic}", alarm_payload(alarm), scope=facts_of(alarm.channel.device))
+    if topic in NOTIFIED_CHANGES:  # queued in this transaction, sent by the notify worker after commit
+        notify(alarm_notice(alarm, topic))
 
 
 def announce(alarm: Alarm, action: str, topic: str, *, actor: Any, before: dict[str, Any] | None) -> None:
