@@ -463,18 +463,7 @@ def record_stocktake(enterprise: int | None, chemical: str, counted_at: datetime
     previous = Stocktake.objects.filter(enterprise=owner, chemical=entry).order_by("-counted_at").first()
     stocktake = Stocktake.objects.create(enterprise=owner, chemical=entry, counted_at=when, quantity_t=counted,
                                          note=note.strip())
-    balance = None
-    if previous is not None:
-        sums = ledger_queries.period_sums(owner.pk, entry.pk, previous.counted_at, when)
-        result = close_balance(previous.quantity_t, sums.inflow, sums.outflow, sums.used, sums.disposed, counted,
-                               tolerance_percent())
-        balance = PeriodBalance.objects.create(
-            enterprise=owner, chemical=entry, opening=previous, closing=stocktake, opening_t=result.opening,
-            in_t=result.inflow, out_t=result.outflow, used_t=result.used, disposed_t=result.disposed,
-            expected_t=result.expected, closing_t=result.closing, difference_t=result.difference,
-            tolerance_percent=result.tolerance_percent, tolerance_t=result.tolerance, pending_in_t=sums.pending_in,
-            status=BalanceStatus.BALANCED if result.within_tolerance else BalanceStatus.DISCREPANCY,
-        )
+    balance = None if previous is None else close_period(previous, stocktake)
     audit.record(HazmatAudit.STOCKTAKE, actor=actor, object_type="hazmat.stocktake", object_id=stocktake.pk,
                  object_repr=str(stocktake), after={**audit.snapshot(stocktake),
                                                     "balance": audit.snapshot(balance) if balance else None})
@@ -483,6 +472,22 @@ def record_stocktake(enterprise: int | None, chemical: str, counted_at: datetime
                  {"enterprise_id": owner.pk, "enterprise": owner.name, "chemical": entry.name,
                   "difference_t": str(balance.difference_t), "tolerance_t": str(balance.tolerance_t)})
     return stocktake, balance
+
+
+def close_period(opening: Stocktake, closing: Stocktake) -> PeriodBalance:
+    """Store the balance between two successive counts of one enterprise and chemical (the caller audits)."""
+    sums = ledger_queries.period_sums(closing.enterprise_id, closing.chemical_id, opening.counted_at,
+                                      closing.counted_at)
+    result = close_balance(opening.quantity_t, sums.inflow, sums.outflow, sums.used, sums.disposed,
+                           closing.quantity_t, tolerance_percent())
+    return PeriodBalance.objects.create(
+        enterprise_id=closing.enterprise_id, chemical_id=closing.chemical_id, opening=opening, closing=closing,
+        opening_t=result.opening, in_t=result.inflow, out_t=result.outflow, used_t=result.used,
+        disposed_t=result.disposed, expected_t=result.expected, closing_t=result.closing,
+        difference_t=result.difference, tolerance_percent=result.tolerance_percent, tolerance_t=result.tolerance,
+        pending_in_t=sums.pending_in,
+        status=BalanceStatus.BALANCED if result.within_tolerance else BalanceStatus.DISCREPANCY,
+    )
 
 
 @transaction.atomic
