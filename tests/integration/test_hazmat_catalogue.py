@@ -117,3 +117,20 @@ def test_bad_entries_are_refused(change: dict[str, Any], field: str, words: str,
     problems = _problems(_post(client_for(people.admin), f"{API}/chemicals", {**ISOBUTANE, **change}))
     assert words in problems[field], problems
     assert not Chemical.objects.filter(name="异丁烷").exists()
+
+
+def test_regrade_all_follows_a_changed_entry(people: Any, client_for: Any, enterprise_a: Any) -> None:
+    admin = client_for(people.admin)
+    entry = _post(admin, f"{API}/chemicals", ISOBUTANE).json()
+    unit = services.create_unit({"enterprise": enterprise_a, "name": "异丁烷罐区", "kind": "storage"},
+                                actor=people.admin)
+    services.replace_inventory(unit, [services.InventoryRow("异丁烷", 20)], actor=people.admin)
+    # Reclassified as a toxic gas of table 3 (β 2, hypothetically): the stored grading keeps the old figures …
+    admin.patch(f"{API}/chemicals/{entry['id']}", json.dumps({"toxic_gas_beta": 2}), content_type="application/json")
+    unit.refresh_from_db()
+    assert (unit.s, unit.r) == (2, 1.5)
+    # … until the county is regraded: R = 0.5 × 2 × 20/10 = 2
+    assert services.regrade_all(actor=people.admin) == {"units": 1, "grade_changed": 0}
+    unit.refresh_from_db()
+    assert (unit.s, unit.r, unit.grade, unit.contributions[0]["beta"]) == (2, 2, 4, 2)
+    assert AuditEvent.objects.filter(object_repr="全部单元重新辨识分级").count() == 1
