@@ -57,10 +57,10 @@ def _units(enterprises: list[int], rng: random.Random) -> int:
 
 
 def bench_grading(n_enterprises: int) -> None:
-    from yingji.hazmat import services
     from yingji.hazmat.catalogue import current_catalogue
     from yingji.hazmat.grading import Holding, evaluate_unit
     from yingji.hazmat.models import HazardUnit
+    from yingji.hazmat.regrade import regrade_all
 
     rng = random.Random(SEED)
     t = time.perf_counter()
@@ -76,11 +76,12 @@ def bench_grading(n_enterprises: int) -> None:
     grades = sorted({r.grade for r in results if r.grade is not None})
     print(f"  evaluate_unit, in memory: {len(results)} units in {pure:.2f} s ({pure_cpu:.2f} s CPU), "
           f"{len(results) / pure:,.0f} units/s; grades present {grades}")
-    t, cpu = time.perf_counter(), time.process_time()
-    summary = services.regrade_all(actor=county_admin())
-    wall, cpu_s = time.perf_counter() - t, time.process_time() - cpu
-    print(f"  regrade_all (read, grade, bulk update, audit): {summary['units']} units in {wall:.2f} s "
-          f"({cpu_s:.2f} s CPU) — target < 5 s: {verdict(wall < 5)}")
+    for run in ("first (every grade set)", "second (nothing changes)"):
+        t, cpu = time.perf_counter(), time.process_time()
+        summary = regrade_all(actor=county_admin())
+        wall, cpu_s = time.perf_counter() - t, time.process_time() - cpu
+        print(f"  regrade_all, {run}: {summary['units']} units, {summary['grade_changed']} grades changed, in "
+              f"{wall:.2f} s ({cpu_s:.2f} s CPU) — target < 5 s: {verdict(wall < 5)}")
 
 
 def _movements(n: int, rng: random.Random, t0: datetime) -> tuple[int, int]:

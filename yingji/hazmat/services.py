@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from yingji.core import audit, events
@@ -256,54 +256,6 @@ def replace_inventory(unit: HazardUnit, rows: Sequence[InventoryRow], *, actor: 
     _audit_inventory(HazmatAudit.INVENTORY_REPLACE, unit, before, actor=actor)
     _publish_graded(unit, before)
     return unit
-
-
-# --- the whole county ----------------------------------------------------------------------------------
-REGRADE_CHUNK = 2000
-
-
-def _write_grading(units: Sequence[HazardUnit]) -> None:
-    """One parametrised UPDATE per unit through executemany: bulk_update's CASE expressions cost ~20 ms a unit
-    to build (measured in bench/bench_hazmat.py); values are prepared by each field, as the ORM would."""
-    written = [f for f in HazardUnit._meta.concrete_fields if f.name in (*GRADED_FIELDS, "updated_at")]
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(HazardUnit._meta.db_table)} SET "
-           f"{', '.join(f'{quote(f.attname)} = %s' for f in written)} WHERE {quote('id')} = %s")
-    now = timezone.now()
-    rows = []
-    for unit in units:
-        unit.updated_at = now
-        rows.append([*(f.get_db_prep_save(getattr(unit, f.attname), connection) for f in written), unit.pk])
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-@transaction.atomic
-def regrade_all(*, actor: Any) -> dict[str, int]:
-    """Grade every stored unit again with the current catalogue (after a release changed the standard's data,
-    or a catalogue entry changed): read in chunks, graded in memory, written back with bulk updates; one audit
-    event for the run and a ``hazmat.unit.graded`` event for each unit whose grade changed."""
-    catalogue = current_catalogue()
-    units = HazardUnit.objects.order_by("pk").defer("contributions").prefetch_related("inventory")
-    seen = changed = 0
-    last = 0
-    while True:
-        chunk = list(units.filter(pk__gt=last)[:REGRADE_CHUNK])
-        if not chunk:
-            break
-        moved = []
-        for unit in chunk:
-            before = unit.grade
-            apply_grading(unit, unit.inventory.all(), catalogue)
-            if unit.grade != before:
-                moved.append((unit, before))
-        _write_grading(chunk)
-        for unit, before in moved:
-            _publish_graded(unit, {"grade": before})
-        seen, changed, last = seen + len(chunk), changed + len(moved), chunk[-1].pk
-    audit.record(AuditAction.UPDATE, actor=actor, object_type="hazmat.hazardunit", object_repr="全部单元重新辨识分级",
-                 after={"units": seen, "grade_changed": changed})
-    return {"units": seen, "grade_changed": changed}
 
 
 # --- tanks -----------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from yingji.hazmat.services import regrade_all
+from yingji.hazmat.regrade import regrade_all
 
 
 class Command(BaseCommand):
