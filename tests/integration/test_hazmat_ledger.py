@@ -14,6 +14,7 @@ from tests.hazmat_ledger_support import WAYBILL, at, count, licence, move
 from yingji.core import events
 from yingji.core.models import AuditEvent
 from yingji.hazmat import ledger_services as services
+from yingji.hazmat.ledger_queries import county_report
 from yingji.hazmat.models import BalanceStatus, Movement, MovementStatus, PeriodBalance, Stocktake, Waybill
 
 API = "/api/v1/hazmat/ledger"
@@ -255,3 +256,30 @@ def test_explaining_a_discrepancy(people: Any, client_for: Any) -> None:
                                                  json.dumps({"explanation": "储罐检修倒罐，5 t 在另一单元"}),
                                                  content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "explained"
+
+
+def test_county_report_groups_in_the_database(people: Any, enterprise_a: Any, licensed_b: Any) -> None:
+    """Report period day 1 → day 9: A counted day 0 and day 5 and day 8 (the latest in the period closes it);
+    B counted day 0 and day 6 for 氨. Movements outside each pair's counts are left out."""
+    a, b = people.officer_a, people.officer_b
+    count(a, 100, 0)
+    move(a, "production", 40, 2)
+    move(a, "transfer_out", 30, 3, to=licensed_b)
+    count(a, 109, 5)
+    move(a, "use", 9, 6)
+    count(a, 100, 8)
+    move(a, "use", 50, 8.5)  # after A's closing count: not in the report
+    count(b, 0, 0, chemical="氨")
+    move(b, "production", 12, 4, chemical="氨")
+    count(b, 11, 6, chemical="氨")
+    rows = county_report(people.admin, at(1), at(9), D("0.5"))
+    by_enterprise = {r.enterprise_id: r for r in rows}
+    ra, rb = by_enterprise[enterprise_a.pk], by_enterprise[licensed_b.pk]
+    # A: 100 + 40 − 30 − 9 = 101, counted 100: −1 t, beyond 0.5 % × 140 = 0.7 t
+    assert ra.balance is not None and rb.balance is not None
+    assert (ra.opening_t, ra.sums.inflow, ra.sums.outflow, ra.sums.used, ra.closing_t) == (100, 40, 30, 9, 100)
+    assert (ra.balance.expected, ra.balance.difference, ra.balance.tolerance) == (101, -1, D("0.7"))
+    assert ra.balance.within_tolerance is False
+    # B 氨: 0 + 12 = 12, counted 11: −1 beyond 0.06 t; the pending 30 t of 氯 from A is another chemical
+    assert (rb.balance.expected, rb.balance.difference, rb.sums.pending_in) == (12, -1, 0)
+    assert [r.enterprise_id for r in county_report(a, at(1), at(9), D("0.5"))] == [enterprise_a.pk]

@@ -1,22 +1,26 @@
 """Ledger reads: scoped lists, the sums of one period (database aggregation), the book stock, batch tracing and
-the county report over many periods (one streamed query, memory bounded by the number of enterprise–chemical
-pairs, not by the number of movements)."""
+the county report over many periods (grouped in the database: memory bounded by the number of
+enterprise–chemical pairs, not by the number of movements)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .ledger_math import Balance, Edge, Trace, close_balance, trace_batch
 from .models import Batch, Movement, MovementKind, MovementStatus, PeriodBalance, Qualification, Stocktake, Waybill
 
 ZERO = Decimal(0)
+_PLACES = Decimal("0.000001")
 IN_KINDS = (MovementKind.PRODUCTION, MovementKind.PURCHASE, MovementKind.TRANSFER_IN)
 # How each (kind, status) counts in a balance: None = not at all.
 _COUNTS: dict[tuple[str, str], str] = {
@@ -184,41 +188,64 @@ class ReportRow:
     balance: Balance | None = None
 
 
-def _counts(stocktakes: QuerySet[Stocktake], bound: datetime, after: datetime | None) -> Iterator[tuple[Any, ...]]:
-    """Per pair, the latest count at or before ``bound`` (and after ``after`` when given)."""
-    window = Q(counted_at__lte=bound) if after is None else Q(counted_at__lte=bound, counted_at__gt=after)
-    latest = (Stocktake.objects.filter(window, enterprise_id=OuterRef("enterprise_id"),
-                                       chemical_id=OuterRef("chemical_id")).order_by("-counted_at").values("pk")[:1])
-    rows = stocktakes.filter(window).filter(pk=Subquery(latest))
-    return rows.values_list("enterprise_id", "chemical_id", "counted_at", "quantity_t").iterator(chunk_size=2000)
+def _bounds(user: Any, start: datetime, end: datetime, enterprise: int | None) -> tuple[str, tuple[Any, ...]]:
+    """SQL of the report's pairs: per visible enterprise and chemical, the latest count at or before ``start``
+    (open_at) and the latest in (start, end] (close_at); pairs lacking either are left out."""
+    counts = Stocktake.objects.for_user(user).filter(counted_at__lte=end)
+    if enterprise is not None:
+        counts = counts.filter(enterprise_id=enterprise)
+    bounds = (counts.order_by().values("enterprise_id", "chemical_id")
+              .annotate(open_at=Max(Case(When(counted_at__lte=start, then=F("counted_at")))),
+                        close_at=Max(Case(When(counted_at__gt=start, then=F("counted_at")))))
+              .filter(open_at__isnull=False, close_at__isnull=False))
+    sql, params = bounds.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _decimal(value: Any) -> Decimal:
+    """A SUM or a stored quantity as the ledger keeps it (SQLite sums decimals as floats)."""
+    return Decimal(str(value)).quantize(_PLACES)
+
+
+def _moment(value: Any) -> datetime:
+    """A timestamp from a raw row: PostgreSQL gives datetimes, SQLite its UTC text."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
+    parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(f"not a timestamp: {value!r}")
+    return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=UTC)
 
 
 def county_report(user: Any, start: datetime, end: datetime, tolerance_percent: Decimal,
                   enterprise: int | None = None) -> list[ReportRow]:
     """For every visible pair with a count at or before ``start`` and one in (start, end]: the balance between
-    the two. Movements are read in one streamed query and folded into the pairs' sums."""
-    stocktakes = Stocktake.objects.for_user(user)
-    if enterprise is not None:
-        stocktakes = stocktakes.filter(enterprise_id=enterprise)
-    opening = {(e, c): (at, q) for e, c, at, q in _counts(stocktakes, start, None)}
-    rows: dict[tuple[int, int], ReportRow] = {}
-    for e, c, at, q in _counts(stocktakes, end, start):
-        if (e, c) in opening:
-            open_at, open_q = opening[(e, c)]
-            rows[(e, c)] = ReportRow(e, c, open_at, at, open_q, q)
-    if not rows:
-        return []
-    first = min(r.opening_at for r in rows.values())
-    last = max(r.closing_at for r in rows.values())
-    movements = Movement.objects.for_user(user).filter(occurred_at__gt=first, occurred_at__lte=last)
-    if enterprise is not None:
-        movements = movements.filter(enterprise_id=enterprise)
-    stream = movements.order_by().values_list("enterprise_id", "chemical_id", "kind", "status", "quantity_t",
-                                              "occurred_at").iterator(chunk_size=5000)
-    for e, c, kind, status, quantity, at in stream:
-        row = rows.get((e, c))
-        if row is not None and row.opening_at < at <= row.closing_at:
-            row.sums.add(kind, status, quantity)
+    the two. Two grouped queries do the work in the database — the counts that bound each pair's period, and
+    the movements inside those bounds summed by kind and status — so memory grows with the pairs, not with the
+    movements (bench/bench_hazmat.py)."""
+    bounds_sql, params = _bounds(user, start, end, enterprise)
+    quote = connection.ops.quote_name
+    movement, stocktake = quote(Movement._meta.db_table), quote(Stocktake._meta.db_table)
+    join = "b.enterprise_id = {t}.enterprise_id AND b.chemical_id = {t}.chemical_id"
+    counts_sql = (f"SELECT s.enterprise_id, s.chemical_id, s.counted_at, s.quantity_t, "
+                  f"CASE WHEN s.counted_at = b.open_at THEN 1 ELSE 0 END FROM {stocktake} s "
+                  f"INNER JOIN ({bounds_sql}) b ON {join.format(t='s')} "
+                  f"AND (s.counted_at = b.open_at OR s.counted_at = b.close_at)")
+    sums_sql = (f"SELECT m.enterprise_id, m.chemical_id, m.kind, m.status, SUM(m.quantity_t) FROM {movement} m "
+                f"INNER JOIN ({bounds_sql}) b ON {join.format(t='m')} "
+                f"AND m.occurred_at > b.open_at AND m.occurred_at <= b.close_at "
+                f"GROUP BY m.enterprise_id, m.chemical_id, m.kind, m.status")
+    ends: dict[tuple[int, int], dict[bool, tuple[datetime, Decimal]]] = defaultdict(dict)
+    with connection.cursor() as cursor:
+        cursor.execute(counts_sql, params)
+        for e, c, at, quantity, is_opening in cursor.fetchall():
+            ends[(e, c)][bool(is_opening)] = (_moment(at), _decimal(quantity))
+        rows = {pair: ReportRow(pair[0], pair[1], both[True][0], both[False][0], both[True][1], both[False][1])
+                for pair, both in ends.items() if True in both and False in both}
+        cursor.execute(sums_sql, params)
+        for e, c, kind, status, total in cursor.fetchall():
+            if (e, c) in rows:
+                rows[(e, c)].sums.add(kind, status, _decimal(total))
     for row in rows.values():
         s = row.sums
         row.balance = close_balance(row.opening_t, s.inflow, s.outflow, s.used, s.disposed, row.closing_t,
