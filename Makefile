@@ -32,6 +32,7 @@ lint: venv
 bench: venv
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_map.py
+	$(BIN)/python bench/bench_hazmat.py
 
 clean:
 	rm -rf $(VENV) var artifacts
