@@ -45,8 +45,9 @@ REFERENCE = {("/chemicals/{pk}", "get"): None, ("/chemicals/{pk}", "patch"): {"n
              ("/chemicals/{pk}", "delete"): None}
 # Paths that serve no stored record (the stateless calculator and the catalogue) or are walked below.
 STATELESS = {"/major-hazard/evaluate", "/substances", "/chemicals"}
-COLLECTIONS = {"/units", "/major-hazards", "/major-hazards/export", "/ledger/movements", "/ledger/waybills",
-               "/ledger/stocktakes", "/ledger/stock", "/ledger/balances", "/ledger/balances/export",
+# /units/import writes only within the importer's scope (tests/integration/test_hazmat_import.py, row 8).
+COLLECTIONS = {"/units", "/units/import", "/major-hazards", "/major-hazards/export", "/ledger/movements",
+               "/ledger/waybills", "/ledger/stocktakes", "/ledger/stock", "/ledger/balances", "/ledger/balances/export",
                "/ledger/batches", "/ledger/qualifications"}
 
 
