@@ -185,3 +185,17 @@ def test_catalogue_entries_are_read_by_all_and_changed_by_editors(people: Any, c
 
 def test_walk_paths_match_the_schema_pattern() -> None:
     assert all(re.fullmatch(r"/units/\{pk\}(/inventory)?", p) for p, _ in DETAIL_REQUESTS)
+
+
+def test_major_hazard_map_layer_is_scoped(people: Any, a_unit: HazardUnit, b_unit: HazardUnit,
+                                          client_for: Any) -> None:
+    def ids(user: Any, fmt: str) -> set[int]:
+        body = client_for(user).get("/api/v1/map/layers/major-hazards", {"format": fmt}).json()
+        return set(body["ids"]) if fmt == "compact" else {f["id"] for f in body["features"]}
+
+    assert b_unit.longitude is not None and a_unit.longitude is not None
+    for fmt in ("compact", "geojson"):
+        assert ids(people.officer_a, fmt) == {a_unit.pk}
+        assert ids(people.admin, fmt) == {a_unit.pk, b_unit.pk}
+    layers = {layer["slug"]: layer for layer in client_for(people.officer_a).get("/api/v1/map/layers").json()}
+    assert (layers["major-hazards"]["count"], layers["major-hazards"]["detail_url"]) == (1, "/hazmat/units/")
