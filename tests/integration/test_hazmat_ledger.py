@@ -256,6 +256,9 @@ def test_explaining_a_discrepancy(people: Any, client_for: Any) -> None:
                                                  json.dumps({"explanation": "储罐检修倒罐，5 t 在另一单元"}),
                                                  content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "explained"
+    counts = client_for(people.officer_a).get(f"{API}/stocktakes").json()
+    assert [(c["quantity_t"], c["balance"] and c["balance"]["status"]) for c in counts] == [
+        ("5.000000", "explained"), ("10.000000", None)]
 
 
 def test_county_report_groups_in_the_database(people: Any, enterprise_a: Any, licensed_b: Any) -> None:

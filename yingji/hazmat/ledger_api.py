@@ -266,7 +266,9 @@ def balance_row(b: PeriodBalance) -> dict[str, Any]:
 @router.get("/stocktakes", response=list[StocktakeOut], summary="盘点记录")
 def list_stocktakes(request: HttpRequest, enterprise: int | None = None, limit: int = 50,
                     offset: int = 0) -> list[dict[str, Any]]:
-    rows = queries.visible_stocktakes(request.user).select_related("balance")
+    # A period's balance belongs to the enterprise of its closing count, so it is visible with the count.
+    rows = queries.visible_stocktakes(request.user).select_related(
+        "balance__enterprise", "balance__chemical", "balance__opening", "balance__closing")
     if enterprise is not None:
         rows = rows.filter(enterprise_id=enterprise)
     limit, offset = _page(limit, offset)
@@ -275,8 +277,7 @@ def list_stocktakes(request: HttpRequest, enterprise: int | None = None, limit: 
         balance = getattr(s, "balance", None)
         out.append({"id": s.pk, "enterprise_id": s.enterprise_id, "chemical": s.chemical.name,
                     "counted_at": s.counted_at, "quantity_t": s.quantity_t, "note": s.note,
-                    "balance": balance_row(queries.visible_balances(request.user).get(pk=balance.pk))
-                    if balance else None})
+                    "balance": balance_row(balance) if balance else None})
     return out
 
 
