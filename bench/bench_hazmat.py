@@ -122,8 +122,8 @@ def _movements(n: int, rng: random.Random, t0: datetime) -> tuple[int, int]:
 def bench_ledger(n_movements: int, memory: bool) -> None:
     from django.db.models import Count
 
+    from yingji.hazmat.ledger_checks import tolerance_percent
     from yingji.hazmat.ledger_queries import county_report, period_sums
-    from yingji.hazmat.ledger_services import tolerance_percent
     from yingji.hazmat.models import Movement
 
     rng = random.Random(SEED)

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from yingji.hazmat import ledger_services as services
+from yingji.hazmat import waybills
 from yingji.hazmat.models import Movement, PeriodBalance, Waybill
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -65,7 +66,7 @@ def ledger_of_b(people: Any, enterprise_b: Any, enterprise_c: Any) -> LedgerOfB:
     inbound_out = move(people.admin, "transfer_out", 5, 3, enterprise=enterprise_c, to=enterprise_b,
                        chemical="氨", supplier="")
     assert inbound_out.pair is not None
-    waybill = services.record_waybill(services.WaybillDraft(
+    waybill = waybills.record_waybill(waybills.WaybillDraft(
         **{**WAYBILL, "consignee_name": "丙公司"}, enterprise=enterprise_b.pk, planned_departure=at(4),
         planned_arrival=at(4.2)), actor=b)
     return LedgerOfB(movement, inbound_out.pair, waybill, balance)

@@ -14,6 +14,7 @@ from tests.hazmat_ledger_support import WAYBILL, at, count, licence, move
 from yingji.core import events
 from yingji.core.models import AuditEvent
 from yingji.hazmat import ledger_services as services
+from yingji.hazmat import waybills
 from yingji.hazmat.ledger_queries import county_report
 from yingji.hazmat.models import BalanceStatus, Movement, MovementStatus, PeriodBalance, Stocktake, Waybill
 
@@ -215,18 +216,18 @@ def test_trace_forward_and_backward(people: Any, enterprise_a: Any, licensed_b: 
 
 
 def test_waybill_problems_at_once(people: Any, enterprise_a: Any) -> None:
-    draft = services.WaybillDraft(**{**WAYBILL, "vehicle_plate": "LN-12345",
+    draft = waybills.WaybillDraft(**{**WAYBILL, "vehicle_plate": "LN-12345",
                                      "escort_licence": WAYBILL["driver_licence"],
                                      "planned_route": [[122.06, 41.23]], "consignee_name": "",
                                      "quantity": -1}, planned_departure=at(2), planned_arrival=at(1))
     with pytest.raises(ValidationError) as exc:
-        services.record_waybill(draft, actor=people.officer_a)
+        waybills.record_waybill(draft, actor=people.officer_a)
     assert set(_errors(exc)) == {"vehicle_plate", "escort_licence", "planned_route", "consignee_name", "quantity",
                                  "planned_arrival"}
     assert not Waybill.objects.exists()
-    good = services.WaybillDraft(**{**WAYBILL, "consignee_name": "乙石化有限公司"}, planned_departure=at(1),
+    good = waybills.WaybillDraft(**{**WAYBILL, "consignee_name": "乙石化有限公司"}, planned_departure=at(1),
                                  planned_arrival=at(1.2))
-    waybill = services.record_waybill(good, actor=people.officer_a)
+    waybill = waybills.record_waybill(good, actor=people.officer_a)
     assert waybill.number.startswith("YD") and waybill.vehicle_plate == "辽L12345"
 
 

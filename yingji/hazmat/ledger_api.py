@@ -18,6 +18,7 @@ from yingji.registry.models import Enterprise
 
 from . import ledger_queries as queries
 from . import ledger_services as services
+from . import waybills
 from .models import Movement, PeriodBalance
 
 router = Router(tags=["hazmat-ledger"])
@@ -187,7 +188,7 @@ def list_waybills(request: HttpRequest, enterprise: int | None = None, limit: in
 
 @router.post("/waybills", response={201: WaybillOut}, summary="开具电子运单")
 def create_waybill(request: HttpRequest, payload: WaybillIn) -> Status[Any]:
-    waybill = services.record_waybill(services.WaybillDraft(**payload.dict()), actor=request.user)
+    waybill = waybills.record_waybill(waybills.WaybillDraft(**payload.dict()), actor=request.user)
     return Status(201, waybill_row(waybill))
 
 

@@ -1,7 +1,7 @@
-"""Ledger writes: licences, movements (with the receiver's side of a transfer), e-waybills, stocktakes and the
-period balance they close. Each validates everything first (every problem at once, each under its field, in
-Chinese; nothing written), checks the actor's scope, writes in one transaction with its audit event and
-publishes ``hazmat.ledger`` after commit.
+"""Ledger writes: licences, movements (with the receiver's side of a transfer), stocktakes and the period
+balance they close (e-waybills are in `waybills`). Each validates everything first (every problem at once,
+each under its field, in Chinese; nothing written), checks the actor's scope, writes in one transaction with
+its audit event and publishes ``hazmat.ledger`` after commit.
 
 Transfers: the sender records a transfer out (or a disposal) to a registered enterprise by credit code; the
 platform writes the receiver's matching inbound at once, **pending**, so the receiver sees it in their ledger.
@@ -12,30 +12,39 @@ sides rejected and neither counts. The sender's outbound counts from the moment 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import Decimal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from yingji.core import audit, events
+from yingji.core import audit
 from yingji.core.credit_code import normalize_credit_code, validate_credit_code
 from yingji.core.models import AuditAction
 from yingji.core.records import ensure_may_change
 from yingji.core.roles import Role
-from yingji.core.scoping import Principal, facts_of
+from yingji.core.scoping import Principal
 from yingji.registry.models import Enterprise
 
 from . import ledger_queries
-from .catalogue import chemical_for
-from .constants import LEDGER_EVENT, LEDGER_TOLERANCE_PERCENT, HazmatAudit
-from .ledger_math import LedgerInputError, close_balance, parse_quantity, plate_problem, route_problem
+from .constants import HazmatAudit
+from .ledger_checks import (
+    OUTBOUND_TO_ENTERPRISE,
+    RECEIVER_LICENCES,
+    Problems,
+    chemical_of,
+    ensure_writer,
+    enterprise_of,
+    local_time,
+    moment_of,
+    publish_ledger,
+    quantity_of,
+    tolerance_percent,
+)
+from .ledger_math import close_balance
 from .models import (
     BalanceStatus,
     Batch,
@@ -47,86 +56,10 @@ from .models import (
     Qualification,
     QualificationKind,
     Stocktake,
-    Waybill,
 )
 
-# Which licence the receiving enterprise must hold, valid on the day, for each kind of outbound movement.
-RECEIVER_LICENCES: dict[str, tuple[str, ...]] = {
-    MovementKind.TRANSFER_OUT: (QualificationKind.PRODUCTION, QualificationKind.OPERATION, QualificationKind.USE),
-    MovementKind.DISPOSAL: (QualificationKind.WASTE,),
-}
-OUTBOUND_TO_ENTERPRISE = tuple(RECEIVER_LICENCES)
 USER_KINDS = (MovementKind.PRODUCTION, MovementKind.PURCHASE, MovementKind.TRANSFER_OUT, MovementKind.USE,
               MovementKind.DISPOSAL)
-FUTURE_SLACK = timedelta(minutes=5)  # clocks differ a little between a phone and the server
-
-
-def tolerance_percent() -> Decimal:
-    """The ledger tolerance (%), from settings.YINGJI_LEDGER_TOLERANCE_PERCENT or the constant."""
-    return Decimal(str(getattr(settings, "YINGJI_LEDGER_TOLERANCE_PERCENT", LEDGER_TOLERANCE_PERCENT)))
-
-
-class _Errors(dict[str, list[str]]):
-    def add(self, name: str, message: str) -> None:
-        self.setdefault(name, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationError(dict(self))
-
-
-def _local(value: datetime) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
-
-
-def _aware(value: datetime) -> datetime:
-    return value if timezone.is_aware(value) else timezone.make_aware(value)  # naive input: Asia/Shanghai
-
-
-def _enterprise_of(ref: int | None, actor: Any, errors: _Errors) -> Enterprise | None:
-    ref = ref if ref is not None else getattr(actor, "enterprise_id", None)
-    if ref is None:
-        errors.add("enterprise", "请选择企业")
-        return None
-    enterprise = Enterprise.objects.filter(pk=ref).first()
-    if enterprise is None:
-        errors.add("enterprise", f"企业 {ref} 不存在")
-    return enterprise
-
-
-def _chemical(ref: str, errors: _Errors, name: str = "chemical") -> Chemical | None:
-    try:
-        return chemical_for(ref)
-    except LookupError as exc:
-        errors.add(name, str(exc))
-        return None
-
-
-def _quantity(value: Any, unit: str | None, errors: _Errors, *, allow_zero: bool = False) -> Decimal | None:
-    try:
-        return parse_quantity(value, unit, "quantity", allow_zero=allow_zero)
-    except LedgerInputError as exc:
-        errors.add(exc.field, exc.message)
-        return None
-
-
-def _when(value: datetime | None, errors: _Errors, name: str) -> datetime | None:
-    if value is None:
-        errors.add(name, "请填写时间")
-        return None
-    value = _aware(value)
-    if value > timezone.now() + FUTURE_SLACK:
-        errors.add(name, "时间不能晚于当前时间")
-    return value
-
-
-def _ensure_writer(enterprise: Enterprise, actor: Any) -> None:
-    ensure_may_change(Movement(enterprise=enterprise), actor, "台账")
-
-
-def _publish(verb: str, record: Any, payload: Mapping[str, Any]) -> None:
-    events.publish(LEDGER_EVENT, {"verb": verb, "kind": record._meta.label_lower, "id": record.pk, **payload},
-                   scope=facts_of(record))
 
 
 # --- licences --------------------------------------------------------------------------------------
@@ -136,7 +69,7 @@ def record_qualification(data: Mapping[str, Any], *, actor: Any) -> Qualificatio
     if Principal.of(actor).role == Role.ENTERPRISE_OFFICER:
         raise PermissionDenied("企业资质由监管部门登记")
     qualification = Qualification(**data)
-    errors = _Errors()
+    errors = Problems()
     if qualification.valid_from and qualification.valid_until and qualification.valid_from > qualification.valid_until:
         errors.add("valid_until", "有效期至不能早于有效期起")
     errors.raise_if_any()
@@ -177,7 +110,7 @@ class MovementDraft:
 
 
 def _receiver(draft: MovementDraft, sender: Enterprise | None, when: datetime | None,
-              errors: _Errors) -> Enterprise | None:
+              errors: Problems) -> Enterprise | None:
     code = normalize_credit_code(draft.counterpart_credit_code or "")
     if not code:
         errors.add("counterpart_credit_code", "请填写接收企业的统一社会信用代码")
@@ -200,7 +133,7 @@ def _receiver(draft: MovementDraft, sender: Enterprise | None, when: datetime | 
     return receiver
 
 
-def _supplier(draft: MovementDraft, errors: _Errors) -> None:
+def _supplier(draft: MovementDraft, errors: Problems) -> None:
     if not draft.counterpart_name.strip():
         errors.add("counterpart_name", "请填写供货单位名称")
     code = normalize_credit_code(draft.counterpart_credit_code or "")
@@ -213,7 +146,7 @@ def _supplier(draft: MovementDraft, errors: _Errors) -> None:
         errors.add("counterpart_credit_code", "供货企业已在平台登记：应由供货企业登记调出，本企业在台账中确认接收")
 
 
-def _batch_for(draft: MovementDraft, enterprise: Enterprise, chemical: Chemical, errors: _Errors) -> Batch | None:
+def _batch_for(draft: MovementDraft, enterprise: Enterprise, chemical: Chemical, errors: Problems) -> Batch | None:
     lot = draft.lot_number.strip()
     if not lot:
         return None
@@ -236,16 +169,16 @@ def record_movement(draft: MovementDraft, *, actor: Any) -> Movement:
         counterpart_credit_code, counterpart_name, lot_number); nothing is written.
     :raises PermissionDenied: the actor may not write this enterprise's ledger.
     """
-    errors = _Errors()
+    errors = Problems()
     if draft.kind not in USER_KINDS:
         errors.add("kind", "调入记录由调出企业登记后自动生成，请在待确认列表中确认接收"
                    if draft.kind == MovementKind.TRANSFER_IN else f"类型“{draft.kind}”无效")
-    enterprise = _enterprise_of(draft.enterprise, actor, errors)
+    enterprise = enterprise_of(draft.enterprise, actor, errors)
     if enterprise is not None:
-        _ensure_writer(enterprise, actor)
-    chemical = _chemical(draft.chemical, errors)
-    quantity = _quantity(draft.quantity, draft.unit, errors)
-    when = _when(draft.occurred_at, errors, "occurred_at")
+        ensure_writer(enterprise, actor)
+    chemical = chemical_of(draft.chemical, errors)
+    quantity = quantity_of(draft.quantity, draft.unit, errors)
+    when = moment_of(draft.occurred_at, errors, "occurred_at")
     receiver = None
     if draft.kind in OUTBOUND_TO_ENTERPRISE:
         receiver = _receiver(draft, enterprise, when, errors)
@@ -254,7 +187,7 @@ def record_movement(draft: MovementDraft, *, actor: Any) -> Movement:
     if enterprise is not None and chemical is not None and when is not None:
         closed = ledger_queries.last_stocktake_at(enterprise.pk, chemical.pk)
         if closed is not None and when <= closed:
-            errors.add("occurred_at", f"该时间所在期间已盘点结账（最近盘点 {_local(closed)}）")
+            errors.add("occurred_at", f"该时间所在期间已盘点结账（最近盘点 {local_time(closed)}）")
     errors.raise_if_any()
     assert enterprise is not None and chemical is not None and quantity is not None and when is not None
     batch = _batch_for(draft, enterprise, chemical, errors)
@@ -277,11 +210,11 @@ def record_movement(draft: MovementDraft, *, actor: Any) -> Movement:
         )
         movement.pair = inbound
         movement.save(update_fields=["pair"])
-        _publish("transfer_pending", inbound, {"enterprise_id": receiver.pk, "from": enterprise.name,
+        publish_ledger("transfer_pending", inbound, {"enterprise_id": receiver.pk, "from": enterprise.name,
                                                "chemical": chemical.name, "quantity_t": str(quantity)})
     audit.record(HazmatAudit.MOVEMENT_RECORD, actor=actor, object_type="hazmat.movement", object_id=movement.pk,
                  object_repr=str(movement), after=audit.snapshot(movement))
-    _publish("movement", movement, {"enterprise_id": enterprise.pk, "chemical": chemical.name,
+    publish_ledger("movement", movement, {"enterprise_id": enterprise.pk, "chemical": chemical.name,
                                     "movement_kind": movement.kind, "quantity_t": str(quantity)})
     return movement
 
@@ -298,8 +231,8 @@ def _pending_inbound(movement: Movement, actor: Any) -> Movement:
 def confirm_transfer(movement: Movement, received_at: datetime | None = None, *, actor: Any) -> Movement:
     """The receiver signs for a pending inbound; it counts in their balance from ``received_at`` (default now)."""
     movement = _pending_inbound(movement, actor)
-    errors = _Errors()
-    when = _when(received_at or timezone.now(), errors, "received_at")
+    errors = Problems()
+    when = moment_of(received_at or timezone.now(), errors, "received_at")
     if when is not None and movement.pair is not None and when < movement.pair.occurred_at:
         errors.add("received_at", "接收时间不能早于对方调出时间")
     closed = ledger_queries.last_stocktake_at(movement.enterprise_id, movement.chemical_id)
@@ -313,7 +246,7 @@ def confirm_transfer(movement: Movement, received_at: datetime | None = None, *,
     audit.record(HazmatAudit.TRANSFER_CONFIRM, actor=actor, object_type="hazmat.movement", object_id=movement.pk,
                  object_repr=str(movement), before=before, after=audit.snapshot(movement))
     if movement.pair is not None:
-        _publish("transfer_confirmed", movement.pair, {"enterprise_id": movement.pair.enterprise_id})
+        publish_ledger("transfer_confirmed", movement.pair, {"enterprise_id": movement.pair.enterprise_id})
     return movement
 
 
@@ -332,113 +265,9 @@ def reject_transfer(movement: Movement, reason: str, *, actor: Any) -> Movement:
     audit.record(HazmatAudit.TRANSFER_REJECT, actor=actor, object_type="hazmat.movement", object_id=movement.pk,
                  object_repr=str(movement), before=before, after={**audit.snapshot(movement), "reason": reason})
     if movement.pair is not None:
-        _publish("transfer_rejected", movement.pair, {"enterprise_id": movement.pair.enterprise_id,
+        publish_ledger("transfer_rejected", movement.pair, {"enterprise_id": movement.pair.enterprise_id,
                                                       "reason": reason.strip()})
     return movement
-
-
-# --- e-waybills ------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class WaybillDraft:
-    """An e-waybill as written: the consignee and carrier by credit code, the route as [lon, lat] points."""
-
-    carrier_name: str
-    carrier_credit_code: str
-    vehicle_plate: str
-    driver_name: str
-    driver_licence: str
-    escort_name: str
-    escort_licence: str
-    consignee_name: str
-    chemical: str
-    quantity: Any
-    planned_departure: datetime | None
-    planned_arrival: datetime | None
-    planned_route: Sequence[Sequence[float]] = field(default_factory=list)
-    unit: str = "t"
-    enterprise: int | None = None
-    consignee_credit_code: str = ""
-    movement: int | None = None
-    lot_number: str = ""
-    number: str = ""
-
-
-def _waybill_people(draft: WaybillDraft, errors: _Errors) -> None:
-    required = (("carrier_name", "承运企业"), ("driver_name", "驾驶员姓名"), ("driver_licence", "驾驶员从业资格证号"),
-                ("escort_name", "押运员姓名"), ("escort_licence", "押运员从业资格证号"), ("consignee_name", "收货单位"))
-    for name, label in required:
-        if not str(getattr(draft, name)).strip():
-            errors.add(name, f"请填写{label}")
-    if draft.driver_licence.strip() and draft.driver_licence.strip() == draft.escort_licence.strip():
-        errors.add("escort_licence", "押运员与驾驶员不能是同一人（从业资格证号相同）")
-    problem = validate_credit_code(normalize_credit_code(draft.carrier_credit_code))
-    if problem:
-        errors.add("carrier_credit_code", problem)
-    problem = plate_problem(draft.vehicle_plate)
-    if problem:
-        errors.add("vehicle_plate", problem)
-    problem = route_problem(draft.planned_route)
-    if problem:
-        errors.add("planned_route", problem)
-
-
-def _waybill_number() -> str:
-    return f"YD{timezone.localdate():%Y%m%d}{uuid.uuid4().hex[:6].upper()}"
-
-
-@transaction.atomic
-def record_waybill(draft: WaybillDraft, *, actor: Any) -> Waybill:
-    """Issue an e-waybill for one shipment by the actor's enterprise; every field checked, nothing written on error."""
-    errors = _Errors()
-    shipper = _enterprise_of(draft.enterprise, actor, errors)
-    if shipper is not None:
-        _ensure_writer(shipper, actor)
-    chemical = _chemical(draft.chemical, errors)
-    quantity = _quantity(draft.quantity, draft.unit, errors)
-    _waybill_people(draft, errors)
-    departure = arrival = None
-    if draft.planned_departure is None or draft.planned_arrival is None:
-        errors.add("planned_arrival" if draft.planned_departure else "planned_departure", "请填写计划出发和到达时间")
-    else:
-        departure, arrival = _aware(draft.planned_departure), _aware(draft.planned_arrival)
-        if arrival <= departure:
-            errors.add("planned_arrival", "计划到达时间必须晚于出发时间")
-    consignee = None
-    if draft.consignee_credit_code.strip():
-        code = normalize_credit_code(draft.consignee_credit_code)
-        consignee = Enterprise.objects.filter(credit_code=code).first()
-        problem = validate_credit_code(code)
-        if problem:
-            errors.add("consignee_credit_code", problem)
-    movement = None
-    if draft.movement is not None and shipper is not None:
-        movement = Movement.objects.filter(pk=draft.movement, enterprise=shipper,
-                                           kind__in=OUTBOUND_TO_ENTERPRISE).first()
-        if movement is None:
-            errors.add("movement", "对应的调出记录不存在或不属于本企业")
-        elif chemical is not None and movement.chemical_id != chemical.pk:
-            errors.add("movement", "运单化学品与调出记录不一致")
-    errors.raise_if_any()
-    assert shipper is not None and chemical is not None and quantity is not None
-    assert departure is not None and arrival is not None
-    batch = movement.batch if movement is not None else None
-    waybill = Waybill(
-        enterprise=shipper, number=draft.number.strip() or _waybill_number(),
-        movement=movement, carrier_name=draft.carrier_name.strip(),
-        carrier_credit_code=normalize_credit_code(draft.carrier_credit_code),
-        vehicle_plate=draft.vehicle_plate.strip().upper(), driver_name=draft.driver_name.strip(),
-        driver_licence=draft.driver_licence.strip(), escort_name=draft.escort_name.strip(),
-        escort_licence=draft.escort_licence.strip(), consignee=consignee,
-        consignee_name=consignee.name if consignee else draft.consignee_name.strip(), chemical=chemical, batch=batch,
-        quantity_t=quantity, planned_route=[list(map(float, p)) for p in draft.planned_route],
-        planned_departure=departure, planned_arrival=arrival,
-    )
-    waybill.full_clean()
-    waybill.save(force_insert=True)
-    audit.record_change(AuditAction.CREATE, waybill, actor=actor, before=None)
-    _publish("waybill", waybill, {"enterprise_id": shipper.pk, "number": waybill.number,
-                                  "vehicle_plate": waybill.vehicle_plate})
-    return waybill
 
 
 # --- stocktakes and the period balance ---------------------------------------------------------------
@@ -447,17 +276,17 @@ def record_stocktake(enterprise: int | None, chemical: str, counted_at: datetime
                      unit: str = "t", note: str = "", *, actor: Any) -> tuple[Stocktake, PeriodBalance | None]:
     """Record a count; with an earlier count it closes the period between them: the balance is stored, and a
     difference beyond the tolerance is a discrepancy published to the supervisor (``hazmat.ledger``)."""
-    errors = _Errors()
-    owner = _enterprise_of(enterprise, actor, errors)
+    errors = Problems()
+    owner = enterprise_of(enterprise, actor, errors)
     if owner is not None:
-        _ensure_writer(owner, actor)
-    entry = _chemical(chemical, errors)
-    counted = _quantity(quantity, unit, errors, allow_zero=True)
-    when = _when(counted_at, errors, "counted_at")
+        ensure_writer(owner, actor)
+    entry = chemical_of(chemical, errors)
+    counted = quantity_of(quantity, unit, errors, allow_zero=True)
+    when = moment_of(counted_at, errors, "counted_at")
     if owner is not None and entry is not None and when is not None:
         last = ledger_queries.last_stocktake_at(owner.pk, entry.pk)
         if last is not None and when <= last:
-            errors.add("counted_at", f"盘点时间必须晚于最近一次盘点（{_local(last)}）")
+            errors.add("counted_at", f"盘点时间必须晚于最近一次盘点（{local_time(last)}）")
     errors.raise_if_any()
     assert owner is not None and entry is not None and counted is not None and when is not None
     previous = Stocktake.objects.filter(enterprise=owner, chemical=entry).order_by("-counted_at").first()
@@ -468,7 +297,7 @@ def record_stocktake(enterprise: int | None, chemical: str, counted_at: datetime
                  object_repr=str(stocktake), after={**audit.snapshot(stocktake),
                                                     "balance": audit.snapshot(balance) if balance else None})
     if balance is not None:
-        _publish("discrepancy" if balance.status == BalanceStatus.DISCREPANCY else "balanced", balance,
+        publish_ledger("discrepancy" if balance.status == BalanceStatus.DISCREPANCY else "balanced", balance,
                  {"enterprise_id": owner.pk, "enterprise": owner.name, "chemical": entry.name,
                   "difference_t": str(balance.difference_t), "tolerance_t": str(balance.tolerance_t)})
     return stocktake, balance
