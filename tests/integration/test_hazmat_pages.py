@@ -8,7 +8,7 @@ import pytest
 
 from tests.hazmat_ledger_support import at, count, licence, move
 from yingji.hazmat import services
-from yingji.hazmat.models import Movement, MovementStatus
+from yingji.hazmat.models import Movement, MovementStatus, Waybill
 
 
 @pytest.fixture
@@ -76,3 +76,18 @@ def test_discrepancies_for_the_supervisor_and_the_trace(people: Any, enterprise_
     assert licensed_b.name in trace and "下游" in trace
     ledger = client_for(people.emergency_officer).get("/hazmat/ledger/", {"enterprise": enterprise_a.pk})
     assert "差异待核查" in ledger.content.decode()
+
+
+def test_waybill_form(people: Any, enterprise_a: Any, client_for: Any) -> None:
+    a = client_for(people.officer_a)
+    form = {"enterprise": enterprise_a.pk, "chemical": "液氯", "quantity": "10", "carrier_name": "盘锦危货运输有限公司",
+            "carrier_credit_code": "91110000600037341L", "vehicle_plate": "辽L1234", "driver_name": "李师傅",
+            "driver_licence": "210000198001010011", "escort_name": "赵押运", "escort_licence": "210000198502020022",
+            "consignee_name": "乙石化有限公司", "planned_route": "122.06,41.23；122.15，41.18",
+            "planned_departure": at(1).strftime("%Y-%m-%dT%H:%M"),
+            "planned_arrival": at(1.1).strftime("%Y-%m-%dT%H:%M")}
+    refused = a.post("/hazmat/ledger/waybills/", form, follow=True).content.decode()
+    assert "车牌号：车牌号“辽L1234”格式不正确" in refused
+    done = a.post("/hazmat/ledger/waybills/", {**form, "vehicle_plate": "辽L12345"}, follow=True).content.decode()
+    assert "已开具电子运单 YD" in done and "辽L12345" in done
+    assert Waybill.objects.get().planned_route == [[122.06, 41.23], [122.15, 41.18]]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("hazmat/ledger/", views.ledger_view, name="ledger"),
     path("hazmat/ledger/movements/", views.record_movement_view, name="record_movement"),
     path("hazmat/ledger/stocktakes/", views.record_stocktake_view, name="record_stocktake"),
+    path("hazmat/ledger/waybills/", views.record_waybill_view, name="record_waybill"),
     path("hazmat/ledger/movements/<int:pk>/answer/", views.answer_transfer_view, name="answer_transfer"),
     path("hazmat/ledger/discrepancies/", views.discrepancies_view, name="discrepancies"),
     path("hazmat/ledger/batches/<int:pk>/", views.trace_view, name="trace"),

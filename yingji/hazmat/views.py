@@ -19,21 +19,35 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yingji.core.scoping import Principal
 from yingji.registry.models import Enterprise
 
-from . import catalogue, ledger_queries, ledger_services, queries
+from . import catalogue, ledger_queries, ledger_services, queries, waybills
 from .models import BalanceStatus, Movement, MovementKind, MovementStatus
 
 NAV = {"nav_part": "apps"}
 FORM_KINDS = [(k.value, k.label) for k in MovementKind if k != MovementKind.TRANSFER_IN]
+WAYBILL_FIELDS = [(name, gettext_lazy(label)) for name, label in (
+    ("chemical", "危险化学品"), ("quantity", "数量（t）"), ("carrier_name", "承运企业"),
+    ("carrier_credit_code", "承运企业统一社会信用代码"), ("vehicle_plate", "车牌号"), ("driver_name", "驾驶员"),
+    ("driver_licence", "驾驶员从业资格证号"), ("escort_name", "押运员"), ("escort_licence", "押运员从业资格证号"),
+    ("consignee_name", "收货单位"), ("consignee_credit_code", "收货单位统一社会信用代码"))]
 
 
-FIELD_LABELS = {"kind": "类型", "chemical": "危险化学品", "quantity": "数量", "unit": "单位", "occurred_at": "发生时间",
-                "counterpart_credit_code": "对方统一社会信用代码", "counterpart_name": "供货单位", "lot_number": "批号",
-                "counted_at": "盘点时间", "received_at": "接收时间", "reason": "拒收原因", "status": "状态"}
+FIELD_LABELS = {
+    "kind": "类型", "chemical": "危险化学品", "quantity": "数量", "unit": "单位", "occurred_at": "发生时间",
+    "counterpart_credit_code": "对方统一社会信用代码", "counterpart_name": "供货单位", "lot_number": "批号",
+    "counted_at": "盘点时间", "received_at": "接收时间", "reason": "拒收原因", "status": "状态",
+    "carrier_name": "承运企业", "carrier_credit_code": "承运企业统一社会信用代码", "vehicle_plate": "车牌号",
+    "driver_name": "驾驶员", "driver_licence": "驾驶员从业资格证号", "escort_name": "押运员",
+    "escort_licence": "押运员从业资格证号", "consignee_name": "收货单位",
+    "consignee_credit_code": "收货单位统一社会信用代码",
+    "planned_route": "计划路线", "planned_departure": "计划出发时间", "planned_arrival": "计划到达时间",
+    "movement": "对应调出记录",
+}
 
 
 def _errors(exc: ValidationError) -> dict[str, list[str]]:
@@ -97,7 +111,7 @@ def _enterprise_for(request: HttpRequest) -> Enterprise | None:
 def ledger_view(request: HttpRequest) -> HttpResponse:
     """An enterprise's ledger: book stock, transfers to confirm, movements, waybills, counts and balances."""
     enterprise = _enterprise_for(request)
-    context: dict[str, Any] = {**NAV, "enterprise": enterprise, "kinds": FORM_KINDS,
+    context: dict[str, Any] = {**NAV, "enterprise": enterprise, "kinds": FORM_KINDS, "waybill_fields": WAYBILL_FIELDS,
                                "may_write": not Principal.of(request.user).read_only, "errors": {}}
     if enterprise is None:
         context["enterprises"] = Enterprise.objects.for_user(request.user).filter(in_chemical_park=True)[:200]
@@ -157,6 +171,45 @@ def record_stocktake_view(request: HttpRequest) -> HttpResponse:
                          % {"d": balance.difference_t.normalize(), "t": balance.tolerance_t.normalize()})
     else:
         messages.success(request, _("盘点已登记"))
+    return _back(enterprise)
+
+
+def _route(text: str) -> list[list[float]]:
+    """"122.06,41.23; 122.15,41.18" → [[122.06, 41.23], [122.15, 41.18]]; a malformed point is kept as [] so
+    the service names it."""
+    points: list[list[float]] = []
+    for part in text.replace("；", ";").split(";"):
+        if not part.strip():
+            continue
+        try:
+            points.append([float(v) for v in part.replace("，", ",").split(",")])
+        except ValueError:
+            points.append([])
+    return points
+
+
+@login_required
+@require_POST
+def record_waybill_view(request: HttpRequest) -> HttpResponse:
+    enterprise = _enterprise_for(request)
+    if enterprise is None:
+        raise Http404(_("请选择企业"))
+    post = request.POST
+    draft = waybills.WaybillDraft(
+        carrier_name=post.get("carrier_name", ""), carrier_credit_code=post.get("carrier_credit_code", ""),
+        vehicle_plate=post.get("vehicle_plate", ""), driver_name=post.get("driver_name", ""),
+        driver_licence=post.get("driver_licence", ""), escort_name=post.get("escort_name", ""),
+        escort_licence=post.get("escort_licence", ""), consignee_name=post.get("consignee_name", ""),
+        consignee_credit_code=post.get("consignee_credit_code", ""), chemical=post.get("chemical", ""),
+        quantity=post.get("quantity", ""), planned_route=_route(post.get("planned_route", "")),
+        planned_departure=_when(post.get("planned_departure", "")),
+        planned_arrival=_when(post.get("planned_arrival", "")), enterprise=enterprise.pk)
+    try:
+        waybill = waybills.record_waybill(draft, actor=request.user)
+    except ValidationError as exc:
+        _report(request, exc)
+        return _back(enterprise)
+    messages.success(request, _("已开具电子运单 %(number)s") % {"number": waybill.number})
     return _back(enterprise)
 
 
