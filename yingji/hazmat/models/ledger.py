@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -129,7 +131,7 @@ class Movement(models.Model):
                    models.Index(fields=["occurred_at"], name="hazmat_movement_time")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.quantity_t} t"
+        return f"{self.get_kind_display()} {Decimal(self.quantity_t).normalize():f} t"
 
 
 class Waybill(TimeStampedModel):
@@ -195,7 +197,7 @@ class Stocktake(TimeStampedModel):
                                                violation_error_message="该时间已有此化学品的盘点")]
 
     def __str__(self) -> str:
-        return f"{self.chemical} {self.quantity_t} t"
+        return f"{self.chemical} {Decimal(self.quantity_t).normalize():f} t"
 
 
 class BalanceStatus(models.TextChoices):
