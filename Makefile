@@ -37,6 +37,7 @@ bench: venv
 	$(BIN)/python bench/bench_alarm_latency.py
 	$(BIN)/python bench/bench_event_bus.py
 	$(BIN)/python bench/bench_mqtt_broker.py
+	$(BIN)/python bench/bench_hazmat.py
 
 clean:
 	rm -rf $(VENV) var artifacts

@@ -36,5 +36,6 @@ urlpatterns = [
     path("", include("yingji.command.urls")),
     path("", include("yingji.monitoring.urls")),
     path("notify/", include("yingji.notify.urls")),
+    path("", include("yingji.hazmat.urls")),
 ]
 

@@ -3,6 +3,7 @@ overview shows major hazards of every grade, and a second run replaces them with
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -13,7 +14,17 @@ from yingji.core.audit import verify_chain
 from yingji.core.models import AuditAction, AuditEvent, User
 from yingji.hazmat import services
 from yingji.hazmat.grading import Holding, evaluate_unit
-from yingji.hazmat.models import HazardUnit, Tank, UnitInventory
+from yingji.hazmat.models import (
+    BalanceStatus,
+    Batch,
+    HazardUnit,
+    Movement,
+    MovementStatus,
+    PeriodBalance,
+    Tank,
+    UnitInventory,
+    Waybill,
+)
 from yingji.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +106,21 @@ def test_a_real_unit_on_a_demo_firm_blocks_the_replacement(loaded: str) -> None:
     with pytest.raises(CommandError, match="已被其他记录引用"):
         run_demo()
     assert HazardUnit.objects.count() == before  # nothing half-replaced
+
+
+def test_demo_ledger_traces_a_lot_and_flags_the_depot(loaded: str, client_for: Any) -> None:
+    """The park's month of gasoline: one pending tanker, one waybill, one discrepancy (the depot 50 t short)."""
+    assert PeriodBalance.objects.count() == 4
+    flagged = PeriodBalance.objects.get(status=BalanceStatus.DISCREPANCY)
+    figures = (flagged.chemical.name, flagged.expected_t, flagged.closing_t, flagged.difference_t, flagged.tolerance_t)
+    assert figures == ("汽油", 2660, 2610, -50, Decimal("13.5"))
+    assert Movement.objects.filter(status=MovementStatus.PENDING).count() == 1
+    waybill = Waybill.objects.get()
+    assert waybill.movement is not None and waybill.movement.pair is not None
+    assert waybill.movement.pair.status == MovementStatus.PENDING
+    admin = client_for(User.objects.get(username="admin"))
+    lot = Batch.objects.get(lot_number="QY-2026-11-A")
+    trace = admin.get(f"{API}/ledger/batches/{lot.pk}/trace").json()
+    assert len(trace["downstream"]) == 3 and trace["start_id"] == lot.origin_id
+    run_demo()  # replaced, not doubled
+    assert PeriodBalance.objects.count() == 4 and Waybill.objects.count() == 1

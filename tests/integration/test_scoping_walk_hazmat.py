@@ -1,5 +1,5 @@
 """The scoping walk for hazmat: every /api/v1/hazmat endpoint with {pk}, and every list, overview and export
-that serves stored units, hides enterprise B's unit from enterprise A's officer.
+that serves stored units or ledger records, hides enterprise B's records from enterprise A's officer.
 
 Driven by the OpenAPI schema like tests/integration/test_scoping_walk.py: a new hazmat endpoint with {pk}
 fails here until it is given a request body below, and a new hazmat data path fails until it is walked.
@@ -16,9 +16,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from tests import factories
+from tests.hazmat_ledger_support import LedgerOfB, ledger_of_b
 from tests.scoping_walk import api_paths, assert_every_path_walked, call
 from yingji.hazmat import services
-from yingji.hazmat.models import HazardUnit
+from yingji.hazmat.models import HazardUnit, Movement, MovementStatus, PeriodBalance
 
 API = "/api/v1/hazmat"
 # What A's officer sends to B's unit, per (path, method): harmless if it were ever accepted by mistake.
@@ -28,9 +30,25 @@ DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
     ("/units/{pk}", "delete"): None,
     ("/units/{pk}/inventory", "put"): [],
 }
+# B's ledger records by the attribute of LedgerOfB each path takes, and what A's officer sends.
+LEDGER_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
+    ("/ledger/movements/{pk}", "get"): ("movement", None),
+    ("/ledger/movements/{pk}/confirm", "post"): ("inbound", {}),
+    ("/ledger/movements/{pk}/reject", "post"): ("inbound", {"reason": "越权拒收"}),
+    ("/ledger/waybills/{pk}", "get"): ("waybill", None),
+    ("/ledger/balances/{pk}/explain", "post"): ("balance", {"explanation": "越权说明"}),
+    ("/ledger/batches/{pk}/trace", "get"): ("batch", None),
+}
+# The catalogue is shared reference data: every signed-in user reads an entry, only its editors change it
+# (tests/integration/test_hazmat_catalogue.py).
+REFERENCE = {("/chemicals/{pk}", "get"): None, ("/chemicals/{pk}", "patch"): {"note": "越权"},
+             ("/chemicals/{pk}", "delete"): None}
 # Paths that serve no stored record (the stateless calculator and the catalogue) or are walked below.
-STATELESS = {"/major-hazard/evaluate", "/substances"}
-COLLECTIONS = {"/units", "/major-hazards", "/major-hazards/export"}
+STATELESS = {"/major-hazard/evaluate", "/substances", "/chemicals"}
+# /units/import writes only within the importer's scope (tests/integration/test_hazmat_import.py, row 8).
+COLLECTIONS = {"/units", "/units/import", "/major-hazards", "/major-hazards/export", "/ledger/movements",
+               "/ledger/waybills", "/ledger/stocktakes", "/ledger/stock", "/ledger/balances", "/ledger/balances/export",
+               "/ledger/batches", "/ledger/qualifications"}
 
 
 @pytest.fixture
@@ -65,7 +83,7 @@ def _exported_names(client: Any, fmt: str) -> set[str]:
 
 def test_every_hazmat_path_is_walked(people: Any, client_for: Any) -> None:
     paths = api_paths(client_for(people.admin), API)
-    assert_every_path_walked(paths, DETAIL_REQUESTS, STATELESS | COLLECTIONS, API)
+    assert_every_path_walked(paths, {**DETAIL_REQUESTS, **LEDGER_REQUESTS, **REFERENCE}, STATELESS | COLLECTIONS, API)
 
 
 def test_enterprise_a_cannot_reach_enterprise_b_unit(people: Any, a_unit: HazardUnit, b_unit: HazardUnit,
@@ -116,5 +134,68 @@ def test_other_scopes_do_not_reach_enterprise_b_unit(user: str, people: Any, b_u
     assert HazardUnit.objects.filter(pk=b_unit.pk).exists()
 
 
+@pytest.fixture
+def b_ledger(people: Any, enterprise_b: Any, gaosheng: Any, departments: Any) -> LedgerOfB:
+    c = factories.EnterpriseFactory(name="丙供货有限公司", admin_area=gaosheng, owner_department=departments.emergency)
+    return ledger_of_b(people, enterprise_b, c)
+
+
+def _ledger_pk(ledger: LedgerOfB, name: str) -> int:
+    if name == "batch":
+        assert ledger.movement.batch_id is not None
+        return ledger.movement.batch_id
+    return int(getattr(ledger, name).pk)
+
+
+def test_enterprise_a_cannot_reach_enterprise_b_ledger(people: Any, b_ledger: LedgerOfB, client_for: Any) -> None:
+    client = client_for(people.officer_a)
+    for (path, method), (name, body) in LEDGER_REQUESTS.items():
+        url = API + path.replace("{pk}", str(_ledger_pk(b_ledger, name)))
+        response = call(client, method, url, body)
+        assert response.status_code == 404, (method, path, response.status_code)
+    inbound = Movement.objects.get(pk=b_ledger.inbound.pk)
+    assert inbound.status == MovementStatus.PENDING
+    assert PeriodBalance.objects.get(pk=b_ledger.balance.pk).explanation == ""
+    for path in ("/ledger/movements", "/ledger/balances", "/ledger/stocktakes", "/ledger/waybills", "/ledger/batches",
+                 "/ledger/qualifications"):
+        body = client.get(API + path).json()
+        items = body["items"] if isinstance(body, dict) else body
+        assert items == [], path
+    assert client.get(f"{API}/ledger/stock", {"enterprise": b_ledger.movement.enterprise_id}).status_code == 404
+    exported = client.get(f"{API}/ledger/balances/export", {"format": "csv"})
+    assert "乙石化" not in b"".join(exported.streaming_content).decode("utf-8-sig")
+    # Not vacuous: B's officer reaches every one of them, and its supervisor sees the discrepancy.
+    officer_b = client_for(people.officer_b)
+    for (path, method), (name, _) in LEDGER_REQUESTS.items():
+        if method == "get":
+            url = API + path.replace("{pk}", str(_ledger_pk(b_ledger, name)))
+            assert officer_b.get(url).status_code == 200, path
+    assert officer_b.get(f"{API}/ledger/stock").json()[0]["chemical"] in {"氯", "氨"}
+    flagged = client_for(people.emergency_officer).get(f"{API}/ledger/balances", {"status": "discrepancy"}).json()
+    assert [b["id"] for b in flagged] == [b_ledger.balance.pk]
+
+
+def test_catalogue_entries_are_read_by_all_and_changed_by_editors(people: Any, client_for: Any) -> None:
+    chlorine = client_for(people.admin).get(f"{API}/chemicals", {"q": "液氯"}).json()["items"][0]["id"]
+    client = client_for(people.officer_a)
+    for (path, method), body in REFERENCE.items():
+        response = call(client, method, API + path.replace("{pk}", str(chlorine)), body)
+        assert response.status_code == (200 if method == "get" else 403), (method, response.status_code)
+
+
 def test_walk_paths_match_the_schema_pattern() -> None:
     assert all(re.fullmatch(r"/units/\{pk\}(/inventory)?", p) for p, _ in DETAIL_REQUESTS)
+
+
+def test_major_hazard_map_layer_is_scoped(people: Any, a_unit: HazardUnit, b_unit: HazardUnit,
+                                          client_for: Any) -> None:
+    def ids(user: Any, fmt: str) -> set[int]:
+        body = client_for(user).get("/api/v1/map/layers/major-hazards", {"format": fmt}).json()
+        return set(body["ids"]) if fmt == "compact" else {f["id"] for f in body["features"]}
+
+    assert b_unit.longitude is not None and a_unit.longitude is not None
+    for fmt in ("compact", "geojson"):
+        assert ids(people.officer_a, fmt) == {a_unit.pk}
+        assert ids(people.admin, fmt) == {a_unit.pk, b_unit.pk}
+    layers = {layer["slug"]: layer for layer in client_for(people.officer_a).get("/api/v1/map/layers").json()}
+    assert (layers["major-hazards"]["count"], layers["major-hazards"]["detail_url"]) == (1, "/hazmat/units/")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from ninja import Router, Schema
 from pydantic import Field, model_validator
 
+from yingji.hazmat import queries as hazmat_queries
 from yingji.registry import queries as registry_queries
 from yingji.registry.resources import SPECS, ResourceSpec, spec_for
 
@@ -37,14 +38,30 @@ class LayerOut(Schema):
     label: str
     color: str
     count: int
+    detail_url: str = ""  # where a point's page is ({detail_url}{id}/); empty: /registry/{slug}/{id}/
+
+
+# Major hazard installations (GB 18218-2018) from hazmat, beside the registry's resources: one layer, each point
+# named with its enterprise, unit and grade, linking to the unit's page with the working.
+HAZARD_LAYER = {"slug": "major-hazards", "label": "重大危险源", "color": "#c92a2a", "detail_url": "/hazmat/units/"}
+
+
+def _hazard_rows(user: Any) -> list[tuple[int, str, float, float]]:
+    rows = (hazmat_queries.major_hazards(user).filter(longitude__isnull=False)
+            .values_list("id", "enterprise__name", "name", "grade", "longitude", "latitude"))
+    grades = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+    return [(pk, f"{firm} · {unit}（{gettext(grades.get(grade or 0, ''))}）", float(lon or 0), float(lat or 0))
+            for pk, firm, unit, grade, lon, lat in rows]
 
 
 @router.get("/layers", response=list[LayerOut], summary="图层列表（每类资源一个图层）")
 def list_layers(request: HttpRequest) -> list[dict[str, Any]]:
+    hazards = hazmat_queries.major_hazards(request.user).filter(longitude__isnull=False).count()
     return [
-        {"slug": s.slug, "label": gettext(s.label_plural), "color": s.map_color,
-         "count": registry_queries.visible(s, request.user).filter(longitude__isnull=False).count()}
-        for s in MAP_SPECS
+        *({"slug": s.slug, "label": gettext(s.label_plural), "color": s.map_color,
+           "count": registry_queries.visible(s, request.user).filter(longitude__isnull=False).count()}
+          for s in MAP_SPECS),
+        {**HAZARD_LAYER, "label": gettext(HAZARD_LAYER["label"]), "count": hazards},
     ]
 
 
@@ -63,6 +80,14 @@ def list_layers(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def layer_geojson(request: HttpRequest, slug: str, format: Literal["geojson", "compact"] = "geojson") -> HttpResponse:
     """One layer's points, straight from value rows: the map loads tens of thousands of them."""
+    if slug == HAZARD_LAYER["slug"]:
+        hazards = _hazard_rows(request.user)
+        if format == "compact":
+            return HttpResponse(_compact_layer(slug, hazards), content_type="application/json")
+        return HttpResponse(orjson.dumps({"type": "FeatureCollection", "layer": slug, "features": [
+            {"type": "Feature", "id": pk, "properties": {"name": name},
+             "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}}
+            for pk, name, lon, lat in hazards]}), content_type="application/geo+json")
     spec = _map_spec(slug)
     rows = (
         registry_queries.visible(spec, request.user, request.GET)

@@ -6,10 +6,21 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from yingji.core.admin_base import ScopedAdmin, ServiceBackedAdmin
+from yingji.core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ServiceBackedAdmin
 
-from . import services
-from .models import HazardUnit, Tank, UnitInventory
+from . import catalogue, services
+from .models import (
+    Batch,
+    Chemical,
+    HazardUnit,
+    Movement,
+    PeriodBalance,
+    Qualification,
+    Stocktake,
+    Tank,
+    UnitInventory,
+    Waybill,
+)
 
 
 class InventoryInline(admin.TabularInline):
@@ -66,3 +77,76 @@ class TankAdmin(ScopedAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
             services.delete_tank(obj, actor=request.user)
+
+
+@admin.register(Chemical)
+class ChemicalAdmin(ServiceBackedAdmin):
+    """The catalogue: the standard's entries keep their grading data; writes go through `catalogue`."""
+
+    list_display = ("name", "name_en", "state", "table1_q", "toxic_gas_beta", "is_standard")
+    list_filter = ("is_standard", "state")
+    search_fields = ("name", "name_en", "search_text")
+    service_fields = catalogue.EDITABLE_FIELDS
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return Chemical.objects.all()  # reference data: every staff user reads it
+
+    def create_via_service(self, data: Mapping[str, Any], *, actor: Any) -> Chemical:
+        return catalogue.create_chemical(data, actor=actor)
+
+    def update_via_service(self, obj: Any, data: Mapping[str, Any], *, actor: Any) -> Chemical:
+        changed = {k: v for k, v in data.items() if getattr(obj, k) != v}
+        obj.refresh_from_db()
+        return catalogue.update_chemical(obj, changed, actor=actor)
+
+    def delete_via_service(self, obj: Any, *, actor: Any) -> None:
+        catalogue.delete_chemical(obj, actor=actor)
+
+
+class LedgerAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """Ledger records are written by `ledger_services` (the UI and the API); the admin shows them."""
+
+
+@admin.register(Qualification)
+class QualificationAdmin(LedgerAdmin):
+    list_display = ("enterprise", "kind", "number", "valid_from", "valid_until", "revoked")
+    list_filter = ("kind", "revoked")
+    search_fields = ("number", "enterprise__name")
+    list_select_related = ("enterprise",)
+
+
+@admin.register(Movement)
+class MovementAdmin(LedgerAdmin):
+    list_display = ("enterprise", "chemical", "kind", "status", "quantity_t", "occurred_at", "counterpart_name")
+    list_filter = ("kind", "status")
+    search_fields = ("enterprise__name", "chemical__name", "batch__lot_number")
+    list_select_related = ("enterprise", "chemical")
+
+
+@admin.register(Waybill)
+class WaybillAdmin(LedgerAdmin):
+    list_display = ("number", "enterprise", "chemical", "quantity_t", "vehicle_plate", "planned_departure")
+    search_fields = ("number", "vehicle_plate", "enterprise__name")
+    list_select_related = ("enterprise", "chemical")
+
+
+@admin.register(Stocktake)
+class StocktakeAdmin(LedgerAdmin):
+    list_display = ("enterprise", "chemical", "counted_at", "quantity_t")
+    list_select_related = ("enterprise", "chemical")
+
+
+@admin.register(PeriodBalance)
+class PeriodBalanceAdmin(LedgerAdmin):
+    list_display = ("enterprise", "chemical", "expected_t", "closing_t", "difference_t", "tolerance_t", "status")
+    list_filter = ("status",)
+    list_select_related = ("enterprise", "chemical")
+
+
+@admin.register(Batch)
+class BatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Batches are reference identities across enterprises; created by the ledger services."""
+
+    list_display = ("lot_number", "chemical", "origin", "created_at")
+    search_fields = ("lot_number",)
+    list_select_related = ("chemical", "origin")

@@ -7,13 +7,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from .catalogue import current_catalogue
+from .catalogue_api import router as catalogue_router
 from .grading import GradingError, Holding, UnitResult, default_critical_q, evaluate_unit
+from .ledger_api import router as ledger_router
 from .schemas import ContributionOut
-from .substances import Substance, search_substances
+from .substances import Substance
 from .unit_api import router as unit_router
 
 router = Router(tags=["hazmat"])
 router.add_router("", unit_router)
+router.add_router("", catalogue_router)
+router.add_router("/ledger", ledger_router)
 
 MAX_UNITS = 1000  # per request; the county's whole inventory is graded by the ledger, not through here
 
@@ -73,10 +78,11 @@ def evaluate_major_hazard(request: HttpRequest, payload: EvaluateIn) -> dict[str
         raise ValidationError({"units": [f"一次最多计算 {MAX_UNITS} 个单元，实际为 {len(payload.units)} 个"]})
     results: list[UnitResult] = []
     errors: dict[str, list[str]] = {}
+    catalogue = current_catalogue()  # the standard's entries and users' own
     for i, unit in enumerate(payload.units):
         holdings = [Holding(s.chemical, s.quantity_t, s.category) for s in unit.substances]
         try:
-            results.append(evaluate_unit(unit.name, unit.exposed_population, holdings))
+            results.append(evaluate_unit(unit.name, unit.exposed_population, holdings, catalogue))
         except GradingError as exc:
             for problem in exc.problems:
                 errors.setdefault(f"units.{i}.{problem.field}", []).append(problem.message)
@@ -105,5 +111,5 @@ def _catalogue_row(substance: Substance) -> dict[str, Any]:
 
 @router.get("/substances", response=list[SubstanceOut], summary="危险化学品目录检索（名称、别名、CAS、UN 号）")
 def list_substances(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
-    """GB 18218-2018 table-1 substances and common others whose name, alias, CAS or UN number contains q."""
-    return [_catalogue_row(s) for s in search_substances(q)]
+    """The catalogue's entries (the standard's and users') whose name, alias, CAS or UN number contains q."""
+    return [_catalogue_row(s) for s in current_catalogue().search(q)]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class HazmatConfig(AppConfig):
@@ -10,3 +11,9 @@ class HazmatConfig(AppConfig):
     # `yingji demo`: the unloader deletes the demo units before the registry replaces the demo enterprises.
     demo_loader = "yingji.hazmat.demo.load_demo"
     demo_unloader = "yingji.hazmat.demo.unload_demo"
+
+    def ready(self) -> None:
+        # The catalogue's loader needs the models, which exist only once the app registry is ready.
+        from .catalogue import sync_on_migrate  # noqa: PLC0415 - Django's app-loading order, not a cycle
+
+        post_migrate.connect(sync_on_migrate, sender=self, dispatch_uid="hazmat-catalogue-sync")

@@ -27,6 +27,7 @@ from yingji.core.demo import DemoSection
 from yingji.core.models import AuditAction
 from yingji.registry.models import Enterprise
 
+from .ledger_demo import load_ledger, unload_ledger
 from .models import HazardUnit, Tank, UnitInventory, UnitKind
 from .services import apply_grading
 
@@ -156,7 +157,8 @@ def _build(rng: random.Random, firm: Enterprise, n: int, recipe: _Recipe
 
 
 def unload_demo() -> dict[str, int]:
-    """Delete the demo units with their inventories and tanks."""
+    """Delete the demo ledger, then the demo units with their inventories and tanks."""
+    unload_ledger()
     _, per_model = HazardUnit.objects.filter(is_demo=True).delete()
     return {"units": per_model.get(HazardUnit._meta.label, 0)}
 
@@ -170,8 +172,9 @@ def load_demo(*, password: str) -> DemoSection:
     units: list[HazardUnit] = []
     inventory: list[UnitInventory] = []
     tanks: list[Tank] = []
-    firms = Enterprise.objects.filter(is_demo=True, in_chemical_park=True).exclude(hazard_category="none")
-    for firm in firms.order_by("credit_code"):
+    firms = list(Enterprise.objects.filter(is_demo=True, in_chemical_park=True).exclude(hazard_category="none")
+                 .order_by("credit_code"))
+    for firm in firms:
         line = _line_of(firm)
         templates = TEMPLATES[line]
         for n, recipe in enumerate(templates[turns[line] % len(templates)]):
@@ -183,13 +186,16 @@ def load_demo(*, password: str) -> DemoSection:
     HazardUnit.objects.bulk_create(units, batch_size=500)
     UnitInventory.objects.bulk_create(inventory, batch_size=500)
     Tank.objects.bulk_create(tanks, batch_size=500)
+    ledger = load_ledger(firms)
     grades = Counter(str(u.grade) for u in units if u.is_major_hazard)
     by_grade = {str(g): grades.get(str(g), 0) for g in (1, 2, 3, 4)}
     audit.record(AuditAction.IMPORT, actor=None, object_type=HazardUnit._meta.label_lower,
                  object_repr=f"演示数据：{HazardUnit._meta.verbose_name}",
                  after={"count": len(units), "inventory": len(inventory),
-                        "tanks": len(tanks), "major_by_grade": by_grade, "demo": True})
+                        "tanks": len(tanks), "major_by_grade": by_grade, "ledger": ledger, "demo": True})
     section = DemoSection()
     section.counts["危险化学品单元"] = len(units)
     section.counts["重大危险源"] = sum(by_grade.values())
+    section.counts["台账流向"] = ledger.get("movements", 0)
+    section.counts["台账差异"] = ledger.get("discrepancies", 0)
     return section

@@ -24,9 +24,10 @@ from .substances import (
     CATEGORIES,
     GRADE_BANDS,
     OTHER_BETA,
+    STANDARD,
+    Catalogue,
     Substance,
     UnknownCategory,
-    find_substance,
     normalize_category,
 )
 
@@ -194,7 +195,7 @@ def _line(substance: Substance, quantity: float, categories: tuple[str, ...]) ->
     )
 
 
-def _resolve(holding: Holding, index: int) -> tuple[_Line | None, list[Problem]]:
+def _resolve(holding: Holding, index: int, catalogue: Catalogue) -> tuple[_Line | None, list[Problem]]:
     where = f"substances.{index}"
     chemical, quantity, given = holding
     problems: list[Problem] = []
@@ -203,7 +204,7 @@ def _resolve(holding: Holding, index: int) -> tuple[_Line | None, list[Problem]]
         substance = chemical
     else:
         try:
-            substance = find_substance(chemical)
+            substance = catalogue.find(chemical)
         except LookupError as exc:
             problems.append(Problem(f"{where}.chemical", str(exc)))
     label = f"“{substance.name if substance else chemical}”"
@@ -225,8 +226,12 @@ def evaluate_unit(
     name: str,
     exposed_population: int,
     substances: Sequence[Holding | tuple[str | Substance, float] | tuple[str | Substance, float, str | None]],
+    catalogue: Catalogue = STANDARD,
 ) -> UnitResult:
     """Identify and grade one unit from its substances (each row: chemical, tonnes, optional category).
+
+    Names are looked up in ``catalogue``: the standard's by default; the stored catalogue with users'
+    entries is passed in by the caller (``yingji.hazmat.catalogue.current_catalogue()``).
 
     :raises GradingError: every problem in the input, each with the field path inside the unit
         (``substances.1.chemical``, ``exposed_population``) and a message naming the substance.
@@ -236,7 +241,7 @@ def evaluate_unit(
         problems.append(Problem("exposed_population", f"暴露人数不能为负数：{exposed_population}"))
     lines: list[_Line] = []
     for i, row in enumerate(substances):
-        line, found = _resolve(Holding(*row), i)
+        line, found = _resolve(Holding(*row), i, catalogue)
         problems.extend(found)
         if line is not None:
             lines.append(line)

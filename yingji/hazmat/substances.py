@@ -27,6 +27,8 @@ from typing import Final, NamedTuple
 __all__ = [
     "CATEGORIES",
     "SUBSTANCES",
+    "STANDARD",
+    "Catalogue",
     "ALPHA_BANDS",
     "GRADE_BANDS",
     "OTHER_BETA",
@@ -342,46 +344,64 @@ def _keys(substance: Substance) -> set[str]:
                                        *substance.qualified_only)}
 
 
-def _index(substances: tuple[Substance, ...]) -> dict[str, tuple[tuple[Substance, bool], ...]]:
-    """Key → (entry, whether the key alone identifies it)."""
-    index: dict[str, tuple[tuple[Substance, bool], ...]] = {}
-    for substance in substances:
-        partial = {normalize_key(k) for k in substance.qualified_only}
-        for key in _keys(substance):
-            index[key] = (*index.get(key, ()), (substance, key not in partial))
-    return index
+class Catalogue:
+    """A set of entries with their lookup index: the standard's (:data:`STANDARD`) or the standard's plus
+    users' entries, built by the caller from its own storage and passed to grading (which stays pure)."""
+
+    __slots__ = ("entries", "_index")
+
+    def __init__(self, entries: tuple[Substance, ...]) -> None:
+        self.entries = entries
+        index: dict[str, tuple[tuple[Substance, bool], ...]] = {}  # key → (entry, the key alone identifies it)
+        for substance in entries:
+            partial = {normalize_key(k) for k in substance.qualified_only}
+            for key in _keys(substance):
+                index[key] = (*index.get(key, ()), (substance, key not in partial))
+        self._index = index
+
+    def find(self, ref: str) -> Substance:
+        """The entry for a Chinese name, alias, English name (any case) or CAS number.
+
+        :raises UnknownSubstance: nothing matches.
+        :raises AmbiguousSubstance: the reference fits several entries, or one only at some concentration
+            (the message names the entries to choose from).
+        """
+        matches = self._index.get(normalize_key(ref), ())
+        if not matches:
+            raise UnknownSubstance(ref.strip())
+        if len(matches) > 1 or not matches[0][1]:
+            raise AmbiguousSubstance(ref.strip(), tuple(s for s, _ in matches))
+        return matches[0][0]
+
+    def taken(self, key: str) -> tuple[Substance, ...]:
+        """The entries a name, alias or CAS number already leads to (to refuse a clashing new entry)."""
+        return tuple(s for s, _ in self._index.get(normalize_key(key), ()))
+
+    def search(self, query: str) -> list[Substance]:
+        """Entries whose name, alias, English name, CAS or UN number contains the query (all when empty).
+
+        Exact matches come first, then keys starting with the query, then the rest, each in catalogue order.
+        """
+        needle = normalize_key(query)
+        if not needle:
+            return list(self.entries)
+        ranked: list[tuple[int, int, Substance]] = []
+        for order, substance in enumerate(self.entries):
+            keys = (*_keys(substance), *substance.un)
+            if any(needle in key for key in keys):
+                rank = 0 if needle in keys else 1 if any(key.startswith(needle) for key in keys) else 2
+                ranked.append((rank, order, substance))
+        return [substance for _, _, substance in sorted(ranked, key=lambda item: item[:2])]
 
 
-_INDEX: Final[dict[str, tuple[tuple[Substance, bool], ...]]] = _index(SUBSTANCES)
+STANDARD: Final[Catalogue] = Catalogue(SUBSTANCES)
 
 
 def find_substance(ref: str) -> Substance:
-    """The entry for a Chinese name, alias, English name (any case) or CAS number.
-
-    :raises UnknownSubstance: nothing matches.
-    :raises AmbiguousSubstance: the reference fits several entries, or one only at some concentration
-        (the message names the entries to choose from).
-    """
-    matches = _INDEX.get(normalize_key(ref), ())
-    if not matches:
-        raise UnknownSubstance(ref.strip())
-    if len(matches) > 1 or not matches[0][1]:
-        raise AmbiguousSubstance(ref.strip(), tuple(s for s, _ in matches))
-    return matches[0][0]
+    """The standard catalogue's entry for a name, alias, English name or CAS number (see Catalogue.find)."""
+    return STANDARD.find(ref)
 
 
 def search_substances(query: str) -> list[Substance]:
-    """Entries whose name, alias, English name, CAS or UN number contains the query (all when empty).
-
-    Exact matches come first, then keys starting with the query, then the rest, each in table order.
-    """
-    needle = normalize_key(query)
-    if not needle:
-        return list(SUBSTANCES)
-    ranked: list[tuple[int, int, Substance]] = []
-    for order, substance in enumerate(SUBSTANCES):
-        keys = (*_keys(substance), *substance.un)
-        if any(needle in key for key in keys):
-            rank = 0 if needle in keys else 1 if any(key.startswith(needle) for key in keys) else 2
-            ranked.append((rank, order, substance))
-    return [substance for _, _, substance in sorted(ranked, key=lambda item: item[:2])]
+    """The standard catalogue's entries matching the query (see Catalogue.search)."""
+    return STANDARD.search(query)

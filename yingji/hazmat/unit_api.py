@@ -5,15 +5,18 @@ regrading, audit and event in one transaction).
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal, cast
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
+from yingji.core import tabular
 from yingji.core.exports import stream_export
 
 from . import queries, services
+from .inventory_import import import_inventories
 from .models import HazardUnit
 from .schemas import ContributionOut
 
@@ -144,6 +147,34 @@ def list_units(request: HttpRequest, enterprise: int | None = None, kind: Kind |
 def create_unit(request: HttpRequest, payload: UnitIn) -> Status[Any]:
     unit = services.create_unit(payload.dict(), actor=request.user)
     return Status(201, _reloaded(request, unit))
+
+
+class ImportErrorOut(Schema):
+    row: int
+    column: str | None
+    message: str
+
+
+class ImportOut(Schema):
+    ok: bool
+    written: bool
+    total_rows: int
+    units: int
+    errors: list[ImportErrorOut]
+
+
+@router.post("/units/import", response=ImportOut, summary="导入单元及危险化学品最大存在量（Excel、CSV；默认试运行）")
+def import_units(request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = True) -> dict[str, Any]:
+    """Pass one checks every row (row numbers as in Excel, Chinese reasons); with dry_run=false and no error,
+    every unit is created or updated, its inventory replaced and regraded — all rows or none."""
+    try:
+        report = import_inventories(cast(BinaryIO, file), file.name or "upload.xlsx", actor=request.user,
+                                    dry_run=dry_run)
+    except tabular.TabularError as exc:
+        return {"ok": False, "written": False, "total_rows": 0, "units": 0,
+                "errors": [{"row": 0, "column": None, "message": str(exc)}]}
+    return {"ok": report.ok, "written": report.written, "total_rows": report.total_rows, "units": report.units,
+            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors]}
 
 
 @router.get("/units/{pk}", response=UnitDetailOut, summary="单元详情与重大危险源辨识计算过程")

@@ -1,5 +1,20 @@
-"""Hazmat's stored records: major-hazard units with their inventories and tanks."""
+"""Hazmat's stored records: the catalogue, major-hazard units with inventories and tanks, the life-cycle ledger."""
 
+from .catalogue import Chemical
+from .ledger import (
+    BalanceStatus,
+    Batch,
+    Movement,
+    MovementKind,
+    MovementStatus,
+    PeriodBalance,
+    Qualification,
+    QualificationKind,
+    Stocktake,
+    Waybill,
+)
 from .units import HazardUnit, Tank, UnitInventory, UnitKind
 
-__all__ = ["HazardUnit", "Tank", "UnitInventory", "UnitKind"]
+__all__ = ["BalanceStatus", "Batch", "Chemical", "HazardUnit", "Movement", "MovementKind", "MovementStatus",
+           "PeriodBalance", "Qualification", "QualificationKind", "Stocktake", "Tank", "UnitInventory", "UnitKind",
+           "Waybill"]

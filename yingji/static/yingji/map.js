@@ -131,7 +131,8 @@
   }
   function popupHtml(slug, meta, name, id) {
     return '<div class="popup"><div class="muted">' + esc(meta.label) + "</div><strong>" + esc(name) +
-      '</strong><div style="margin-top:.5rem"><a class="btn primary small" href="/registry/' + encodeURIComponent(slug) + "/" +
+      '</strong><div style="margin-top:.5rem"><a class="btn primary small" href="' +
+      (meta.detail_url ? esc(meta.detail_url) : "/registry/" + encodeURIComponent(slug) + "/") +
       encodeURIComponent(id) + '/">' + esc(T.details) + "</a></div></div>";
   }
   function pointLatLng(entry, i) { return L.latLng(entry.coords[2 * i + 1], entry.coords[2 * i]); }
