@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "yingji.registry",
     "yingji.hazmat",
     "yingji.monitoring",
+    "yingji.prevention",
     "yingji.command",
     "yingji.dashboard",
 ]

@@ -12,6 +12,7 @@ from yingji.core.tokens_api import router as tokens_router
 from yingji.dashboard.api import router as map_router
 from yingji.hazmat.api import router as hazmat_router
 from yingji.monitoring.api import router as monitoring_router
+from yingji.prevention.api import router as prevention_router
 from yingji.registry.api import router as registry_router
 
 api.add_router("/auth", tokens_router)
@@ -19,6 +20,7 @@ api.add_router("/registry", registry_router)
 api.add_router("/map", map_router)
 api.add_router("/hazmat", hazmat_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/prevention", prevention_router)
 api.add_router("/command", command_router)
 
 urlpatterns = [
