@@ -11,7 +11,7 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yingji.prevention.grading import (
@@ -136,6 +136,7 @@ def test_every_problem_is_reported_at_once() -> None:
     assert [p.field for p in caught.value.problems] == ["likelihood", "exposure", "consequence"]
 
 
+@settings(deadline=None)  # the machine is shared: timing is not what this tests
 @given(st.sampled_from(sorted(LEC_L)), st.sampled_from(sorted(LEC_E)), st.sampled_from(sorted(LEC_C)))
 def test_lec_level_is_monotone_in_d(l_: float, e: float, c: float) -> None:
     result = assess_lec(l_, e, c)
