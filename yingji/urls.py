@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("yingji.core.urls")),
     path("", include("yingji.registry.urls")),
     path("", include("yingji.dashboard.urls")),
+    path("", include("yingji.prevention.urls")),
 ]
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
+
+from yingji.registry.models import Enterprise
+
+from . import safety
 
 
 @login_required
@@ -51,3 +55,11 @@ def eagle_eye_view(request: HttpRequest) -> HttpResponse:
 def applications_view(request: HttpRequest) -> HttpResponse:
     """智慧应用: the applications available now, and the ones still to come, clearly marked."""
     return render(request, "dashboard/applications.html", {"nav_part": "apps"})
+
+
+@login_required
+def enterprise_safety_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """企业安全画像: one enterprise's grade, hidden dangers, risk colours, alarms, inspections, commitment."""
+    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=pk)
+    return render(request, "dashboard/enterprise_safety.html",
+                  {"nav_part": "apps", "enterprise": enterprise, "sections": safety.collect(enterprise)})
