@@ -17,7 +17,14 @@ from . import safety
 @ensure_csrf_cookie  # the draw tools POST to /api/v1/map/within with the cookie's token
 def map_view(request: HttpRequest) -> HttpResponse:
     """一张图: the offline basemap, one clustered layer per resource kind, search and area selection."""
-    return render(request, "dashboard/map.html", {"nav_part": "command", "map_i18n": _map_strings()})
+    return render(request, "dashboard/map.html", {"nav_part": "command", "map_i18n": _map_strings(),
+                                                  "risk_i18n": _risk_strings()})
+
+
+def _risk_strings() -> dict[str, str]:
+    """Words of the risk map layer (riskmap.js)."""
+    return {"title": _("风险四色图"), "red": _("重大风险"), "orange": _("较大风险"), "yellow": _("一般风险"),
+            "blue": _("低风险")}
 
 
 def _map_strings() -> dict[str, str]:
