@@ -14,6 +14,7 @@ import pytest
 from tests.integration.prevention_support import API, JSON, messages, paying, post  # noqa: F401 - fixture
 from yingji.core.models import AuditEvent
 from yingji.prevention.constants import PreventionAudit
+from yingji.prevention.grading import assess
 from yingji.prevention.models import RiskPoint
 from yingji.prevention.services import risks
 
@@ -134,3 +135,21 @@ def test_export_and_risk_map(paying: Any, client_for: Any) -> None:
     layer = client.get(f"{API}/risk-map").json()
     assert layer["counts_by_level"] == {"red": 0, "orange": 1, "yellow": 0, "blue": 0}
     assert layer["features"][0]["properties"]["colour"] == "#f08c00"
+
+
+def test_regrading_in_sql_agrees_with_the_pure_grading(paying: Any, enterprise_a: Any) -> None:
+    cases = [(lec, (l_, e, c)) for lec in ("lec",) for l_ in (0.2, 1, 3, 6, 10) for e in (1, 6, 10)
+             for c in (1, 7, 15, 40)] + [("ls", (l_, s)) for l_ in range(1, 6) for s in range(1, 6)]
+    for n, (method, factors) in enumerate(cases):
+        names = ("likelihood", "exposure", "consequence") if method == "lec" else ("likelihood", "severity")
+        risks.create_risk_point({"enterprise": enterprise_a, "unit_place": "区", "name": f"点{n}", "method": method,
+                                 "hazard_description": "-", "responsible_person": "甲",
+                                 **dict(zip(names, factors, strict=True))}, actor=paying.admin)
+    for lec, ls in (((320, 160, 70, False), (20, 9, 4, True)), ((240, 120, 60, True), (16, 10, 5, False))):
+        config = risks.set_matrix({"lec_red": lec[0], "lec_orange": lec[1], "lec_yellow": lec[2],
+                                   "lec_lower_inclusive": lec[3], "ls_red": ls[0], "ls_orange": ls[1],
+                                   "ls_yellow": ls[2], "ls_lower_inclusive": ls[3]}, actor=paying.admin)
+        for point in RiskPoint.objects.all():
+            expected = assess(point.method, point.likelihood, point.exposure, point.consequence, point.severity,
+                              lec_bands=config.lec_bands, ls_bands=config.ls_bands)
+            assert point.level == expected.level.value, (point.working, lec, ls)

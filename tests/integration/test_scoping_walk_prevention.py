@@ -67,7 +67,8 @@ DETAIL_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/subscriptions/{pk}", "patch"): ("subscription", {"seats": 99}),
 }
 # Lists and exports, walked below; paths that serve no stored record of one enterprise.
-EXPORTS = ("/risk-points/export", "/hidden-dangers/export", "/checkpoints/export", "/inspection-records/export",
+EXPORTS = ("/risk-points/export", "/routes/export", "/hidden-dangers/export", "/checkpoints/export",
+           "/inspection-records/export",
            "/missed-rounds/export", "/maintenance/export", "/commitments/export", "/commitment-misses/export",
            "/checks/export", "/orders/export", "/subscriptions/export")
 LISTS = ("/risk-points", "/hidden-dangers", "/checkpoints", "/routes", "/inspection-records", "/missed-rounds",

@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from . import importing, queries
 from .danger_api import router as danger_router
 from .exporting import export_list
-from .grading import GradingError, Level, assess
+from .grading import GradingError, Level, assess, working
 from .inspection_api import router as inspection_router
 from .models import Photo, RiskPoint
 from .operations_api import router as operations_router
@@ -135,9 +135,9 @@ class RiskPage(Schema):
     items: list[RiskOut]
 
 
-def _grade_out(method: str, value: float, level: str, working: str) -> dict[str, Any]:
+def _grade_out(method: str, value: float, level: str, formula: str) -> dict[str, Any]:
     return {"method": method, "value": value, "level": level, "level_label": Level(level).label,
-            "colour": Level(level).hex, "working": working}
+            "colour": Level(level).hex, "working": working(formula, Level(level))}
 
 
 def _risk(p: RiskPoint) -> dict[str, Any]:
@@ -173,7 +173,7 @@ def grade(request: HttpRequest, payload: GradeIn) -> dict[str, Any]:
         for problem in exc.problems:
             errors.setdefault(problem.field, []).append(problem.message)
         raise ValidationError(errors) from exc
-    return _grade_out(result.method.value, result.value, result.level.value, result.working)
+    return _grade_out(result.method.value, result.value, result.level.value, result.formula)
 
 
 @router.get("/risk-points", response=RiskPage, summary="风险点列表（四色分级）")

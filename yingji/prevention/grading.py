@@ -11,6 +11,7 @@ on a band boundary falls on the side the bands say, never on a floating-point ac
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -66,6 +67,12 @@ LS_L: Final[dict[int, str]] = {5: "极可能发生", 4: "很可能发生", 3: "�
 LS_S: Final[dict[int, str]] = {5: "特别重大", 4: "重大", 3: "较大", 2: "一般", 1: "轻微"}
 
 
+# The table values as exact fractions, looked up instead of parsed on every assessment.
+_EXACT: Final[dict[int, dict[float, Fraction]]] = {
+    id(table): {value: Fraction(str(value)) for value in table} for table in (LEC_L, LEC_E, LEC_C, LS_L, LS_S)
+}
+
+
 @dataclass(frozen=True)
 class Bands:
     """Lower bounds of red, orange and yellow; below yellow is blue.
@@ -80,22 +87,34 @@ class Bands:
     lower_inclusive: bool
 
     def problems(self, prefix: str = "") -> list[Problem]:
-        found: list[Problem] = []
-        for name in ("red", "orange", "yellow"):
-            value = getattr(self, name)
-            if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
-                found.append(Problem(f"{prefix}{name}", f"分级界限必须是大于 0 的有限数字，实际为 {value!r}"))
-        if not found and not (self.red > self.orange > self.yellow):
-            found.append(Problem(f"{prefix}red", f"分级界限须满足 红 > 橙 > 黄，实际为 {self.red:g} / "
-                                                 f"{self.orange:g} / {self.yellow:g}"))
-        return found
+        return list(_band_problems(self, prefix))
 
     def level_of(self, value: Fraction) -> Level:
-        for level, bound in ((Level.RED, self.red), (Level.ORANGE, self.orange), (Level.YELLOW, self.yellow)):
-            limit = Fraction(str(bound))
+        for level, limit in _limits(self):
             if value > limit or (self.lower_inclusive and value == limit):
                 return level
         return Level.BLUE
+
+
+@functools.lru_cache(maxsize=64)
+def _limits(bands: Bands) -> tuple[tuple[Level, Fraction], ...]:
+    """The bounds as exact fractions, most severe first (computed once per set of bands)."""
+    return tuple((level, Fraction(str(bound))) for level, bound in
+                 ((Level.RED, bands.red), (Level.ORANGE, bands.orange), (Level.YELLOW, bands.yellow)))
+
+
+@functools.lru_cache(maxsize=64)
+def _band_problems(bands: Bands, prefix: str) -> tuple[Problem, ...]:
+    """Bounds that are not positive finite numbers, or not in the order red > orange > yellow."""
+    found: list[Problem] = []
+    for name in ("red", "orange", "yellow"):
+        value = getattr(bands, name)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value) or value <= 0:
+            found.append(Problem(f"{prefix}{name}", f"分级界限必须是大于 0 的有限数字，实际为 {value!r}"))
+    if not found and not (bands.red > bands.orange > bands.yellow):
+        found.append(Problem(f"{prefix}red", f"分级界限须满足 红 > 橙 > 黄，实际为 {bands.red:g} / "
+                                             f"{bands.orange:g} / {bands.yellow:g}"))
+    return tuple(found)
 
 
 # DOMAIN.md §7: LEC D > 320 red, 160–320 orange, 70–160 yellow, < 70 blue (common mapping, configurable).
@@ -120,12 +139,21 @@ class GradingError(ValueError):
 
 @dataclass(frozen=True)
 class Assessment:
-    """The graded risk: the product, its level, and the working in words."""
+    """The graded risk: the product, its level, and the formula with the figures ("D = L×E×C = 3×6×15 = 270")."""
 
     method: Method
     value: float
     level: Level
-    working: str
+    formula: str
+
+    @property
+    def working(self) -> str:
+        return working(self.formula, self.level)
+
+
+def working(formula: str, level: Level) -> str:
+    """The formula with its outcome: "D = L×E×C = 3×6×15 = 270 → 较大风险（橙）"."""
+    return f"{formula} → {level.label}（{level.colour_label}）"
 
 
 def _table_value(field: str, value: object, table: dict[float, str] | dict[int, str], name: str,
@@ -146,7 +174,7 @@ def _table_value(field: str, value: object, table: dict[float, str] | dict[int, 
         allowed = "、".join(f"{v:g}" for v in table)
         problems.append(Problem(field, f"{name} {value:g} 不在取值表中，应为 {allowed} 之一"))
         return None
-    return Fraction(str(value))
+    return _EXACT[id(table)][value]
 
 
 def assess_lec(likelihood: float, exposure: float, consequence: float, bands: Bands = DEFAULT_LEC_BANDS
@@ -164,9 +192,8 @@ def assess_lec(likelihood: float, exposure: float, consequence: float, bands: Ba
         raise GradingError(problems)
     d = l_ * e * c
     level = bands.level_of(d)
-    working = (f"D = L×E×C = {float(l_):g}×{float(e):g}×{float(c):g} = {float(d):g}"
-               f" → {level.label}（{level.colour_label}）")
-    return Assessment(Method.LEC, float(d), level, working)
+    formula = f"D = L×E×C = {float(l_):g}×{float(e):g}×{float(c):g} = {float(d):g}"
+    return Assessment(Method.LEC, float(d), level, formula)
 
 
 def assess_ls(likelihood: int, severity: int, bands: Bands = DEFAULT_LS_BANDS) -> Assessment:
@@ -182,8 +209,8 @@ def assess_ls(likelihood: int, severity: int, bands: Bands = DEFAULT_LS_BANDS) -
         raise GradingError(problems)
     r = l_ * s
     level = bands.level_of(r)
-    working = f"R = L×S = {float(l_):g}×{float(s):g} = {float(r):g} → {level.label}（{level.colour_label}）"
-    return Assessment(Method.LS, float(r), level, working)
+    formula = f"R = L×S = {float(l_):g}×{float(s):g} = {float(r):g}"
+    return Assessment(Method.LS, float(r), level, formula)
 
 
 def assess(method: str, likelihood: float | None, exposure: float | None, consequence: float | None,

@@ -169,6 +169,6 @@ def _point(values: dict[str, Any]) -> RiskPoint:
         likelihood=values["likelihood"], exposure=values.get("exposure"), consequence=values.get("consequence"),
         severity=values.get("severity"), control_measures=values.get("control_measures") or "",
         responsible_person=values["responsible_person"], responsible_phone=values.get("responsible_phone") or "",
-        value=graded.value, level=graded.level.value, working=graded.working,
+        value=graded.value, level=graded.level.value, working=graded.formula,
         address=enterprise.address, longitude=enterprise.longitude, latitude=enterprise.latitude,
     )

@@ -176,6 +176,17 @@ def create_route(request: HttpRequest, payload: RouteIn) -> Status[Any]:
     return Status(201, _route_by_pk(request, route.pk))
 
 
+@router.get("/routes/export", summary="导出巡检路线（xlsx、csv）")
+def export_routes(request: HttpRequest, format: str = "xlsx",  # noqa: A002 - API field name
+                  enterprise: int | None = None) -> HttpResponseBase:
+    params = {"enterprise": enterprise}
+    return export_list(format, "巡检路线", ("企业", "路线", "频次", "启用", "巡检点（顺序）"),
+                       queries.routes(request.user, params),
+                       lambda r: (r.enterprise.name, r.name, r.get_frequency_display(), "是" if r.active else "否",
+                                  " → ".join(s.checkpoint.name for s in r.stops.all())),
+                       user=request.user, params=params)
+
+
 @router.get("/routes/{pk}", response=RouteOut, summary="巡检路线详情")
 def get_route(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _route(queries.visible_one(Route, request.user, pk))

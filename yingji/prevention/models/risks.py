@@ -79,7 +79,8 @@ class RiskPoint(LocatedModel, EnterpriseRecord):
     severity = models.FloatField("S 严重性", null=True, blank=True, help_text="仅 LS 法")
     value = models.FloatField("风险值（D 或 R）", default=0, editable=False)
     level = models.CharField("风险等级", max_length=8, choices=LEVEL_CHOICES, default=Level.BLUE, editable=False)
-    working = models.CharField("计算过程", max_length=200, blank=True, editable=False)
+    working = models.CharField("计算式", max_length=200, blank=True, editable=False,
+                               help_text="如 D = L×E×C = 3×6×15 = 270；等级随分级标准变化，不写在此处")
     control_measures = models.TextField("管控措施", blank=True)
     responsible_person = models.CharField("责任人", max_length=50)
     responsible_phone = models.CharField("责任人电话", max_length=32, blank=True)

@@ -160,7 +160,11 @@ def record_inspection(point: Checkpoint, results: Sequence[Mapping[str, Any]], *
 
 @transaction.atomic
 def flag_missed_rounds(now: dt.datetime | None = None) -> int:
-    """Flag each completed period (of the last LOOKBACK_DAYS) in which a route's round was incomplete, once."""
+    """Flag each completed period (of the last LOOKBACK_DAYS) in which a route's round was incomplete, once.
+
+    One audit event and one event per route and run list the periods flagged (a plant that stopped
+    inspecting for a week gets one escalation, not twenty-one).
+    """
     now = timezone.localtime(now or timezone.now())
     horizon = now - dt.timedelta(days=LOOKBACK_DAYS)
     flagged = 0
@@ -169,22 +173,28 @@ def flag_missed_rounds(now: dt.datetime | None = None) -> int:
         if not stops:
             continue
         since = max(timezone.localtime(route.active_since), horizon)
-        known = set(route.missed.filter(period_start__gte=since).values_list("period_start", flat=True))
-        for start, end in completed_periods(route.frequency, since, now, SHIFT_START_HOURS):
-            if start in known:
-                continue
-            visited = set(InspectionRecord.objects.filter(
-                checkpoint__in=stops, checked_at__gte=start, checked_at__lt=end).values_list("checkpoint", flat=True))
+        known = set(route.missed.filter(period_start__gte=since - dt.timedelta(days=7))
+                    .values_list("period_start", flat=True))
+        periods = [p for p in completed_periods(route.frequency, since, now, SHIFT_START_HOURS) if p[0] not in known]
+        if not periods:
+            continue
+        visits = sorted(InspectionRecord.objects.filter(checkpoint__in=stops, checked_at__gte=periods[0][0],
+                                                        checked_at__lt=periods[-1][1])
+                        .values_list("checked_at", "checkpoint"))
+        missed = []
+        for start, end in periods:
+            visited = {pk for at, pk in visits if start <= at < end}
             missing = [c.name for c in stops if c.pk not in visited]
-            if not missing:
-                continue
-            miss = MissedRound.objects.create(route=route, period_start=start, period_end=end, missing=missing)
-            audit.record(PreventionAudit.ROUND_MISSED, actor=None, object_type="prevention.route", object_id=route.pk,
-                         object_repr=str(route), after={"period_start": start.isoformat(),
-                                                        "period_end": end.isoformat(), "missing": missing})
-            common.publish(TOPIC_INSPECTION, "missed", route, missed_id=miss.pk, period_start=start.isoformat(),
-                           missing=missing)
-            flagged += 1
+            if missing:
+                missed.append(MissedRound(route=route, period_start=start, period_end=end, missing=missing))
+        if not missed:
+            continue
+        MissedRound.objects.bulk_create(missed)
+        listed = [{"period_start": m.period_start.isoformat(), "missing": m.missing} for m in missed]
+        audit.record(PreventionAudit.ROUND_MISSED, actor=None, object_type="prevention.route", object_id=route.pk,
+                     object_repr=str(route), after={"periods": listed})
+        common.publish(TOPIC_INSPECTION, "missed", route, periods=listed)
+        flagged += len(missed)
     return flagged
 
 

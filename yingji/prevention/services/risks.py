@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, CharField, F, Q, Value, When
 
 from yingji.core import audit, events
 from yingji.core.models import AuditAction
@@ -17,8 +18,8 @@ from yingji.hazmat.models import HazardUnit
 from yingji.registry.models import Enterprise
 
 from ..constants import TOPIC_RISK, PreventionAudit
-from ..grading import GradingError, assess
-from ..models import RiskMatrixConfig, RiskPoint
+from ..grading import Bands, GradingError, Level, assess
+from ..models import RiskMatrixConfig, RiskMethod, RiskPoint
 from . import common
 
 RISK_FIELDS = ("enterprise", "unit_place", "name", "hazard_description", "method", "likelihood", "exposure",
@@ -48,7 +49,7 @@ def apply_grade(point: RiskPoint, config: RiskMatrixConfig | None = None) -> Non
         for problem in exc.problems:
             errors.setdefault(problem.field, []).append(problem.message)
         raise ValidationError(errors) from exc
-    point.value, point.level, point.working = result.value, result.level.value, result.working
+    point.value, point.level, point.working = result.value, result.level.value, result.formula
 
 
 def _place_like_unit_or_enterprise(point: RiskPoint) -> None:
@@ -101,6 +102,22 @@ def delete_risk_point(point: RiskPoint, *, actor: Any) -> None:
         common.delete(point, actor=actor, what="风险点", topic=TOPIC_RISK)
 
 
+def level_case(bands: Bands) -> Case:
+    """The level of a stored value under these bands, as SQL (the same rule as `Bands.level_of`).
+
+    The bounds are compared as the floats stored; values are products of table factors, so they are exact
+    enough that a bound only matters when the value equals it, which `lower_inclusive` decides.
+    """
+    op = "gte" if bands.lower_inclusive else "gt"
+    return Case(
+        When(Q(**{f"value__{op}": bands.red}), then=Value(Level.RED.value)),
+        When(Q(**{f"value__{op}": bands.orange}), then=Value(Level.ORANGE.value)),
+        When(Q(**{f"value__{op}": bands.yellow}), then=Value(Level.YELLOW.value)),
+        default=Value(Level.BLUE.value),
+        output_field=CharField(),
+    )
+
+
 @transaction.atomic
 def set_matrix(data: Mapping[str, Any], *, actor: Any) -> RiskMatrixConfig:
     """Change the county's bands (county administrators only) and regrade every risk point at once."""
@@ -112,17 +129,16 @@ def set_matrix(data: Mapping[str, Any], *, actor: Any) -> RiskMatrixConfig:
     apply_fields(config, data, allowed=MATRIX_FIELDS)
     config.full_clean()
     config.save()
-    changed: list[RiskPoint] = []
-    moved = 0
-    for point in RiskPoint.objects.select_for_update():
-        old = point.level
-        apply_grade(point, config)
-        changed.append(point)
-        moved += old != point.level
-    RiskPoint.objects.bulk_update(changed, ["value", "level", "working"], batch_size=1000)
+    # The value of a point does not depend on the bands, only its level does: one UPDATE per method.
+    regraded = moved = 0
+    for method, bands in ((RiskMethod.LEC, config.lec_bands), (RiskMethod.LS, config.ls_bands)):
+        rows = RiskPoint.objects.filter(method=method)
+        new_level = level_case(bands)
+        moved += rows.annotate(new_level=new_level).exclude(level=F("new_level")).count()
+        regraded += rows.update(level=new_level)
     audit.record(PreventionAudit.MATRIX_SET, actor=actor, object_type="prevention.riskmatrixconfig",
                  object_id=config.pk, object_repr=str(config), before=before,
-                 after={**audit.snapshot(config), "regraded": len(changed), "level_changed": moved})
-    events.publish(TOPIC_RISK, {"verb": "matrix_changed", "regraded": len(changed), "level_changed": moved},
+                 after={**audit.snapshot(config), "regraded": regraded, "level_changed": moved})
+    events.publish(TOPIC_RISK, {"verb": "matrix_changed", "regraded": regraded, "level_changed": moved},
                    scope=ScopeFacts(kind="prevention.riskpoint"))
     return config
