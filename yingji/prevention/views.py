@@ -3,6 +3,7 @@ printable QR codes, inspection by scanning, maintenance, the daily commitment. T
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, BinaryIO, cast
 
 from django.contrib import messages
@@ -162,7 +163,8 @@ def _move(request: HttpRequest, pk: int) -> Errors:
                 return parse_errors
             dangers.start_rectification(danger, actor=request.user, measures=request.POST.get("measures"),
                                         rectification_plan=request.POST.get("rectification_plan") or None,
-                                        funds_yuan=funds.get("funds_yuan"), note=note)
+                                        funds_yuan=None if "funds_yuan" not in funds else
+                                        Decimal(str(funds["funds_yuan"])), note=note)
         elif action == "submit":
             dangers.submit_for_acceptance(danger, actor=request.user, note=note)
         elif action == "accept":
@@ -290,7 +292,8 @@ def commitment_view(request: HttpRequest) -> HttpResponse:
     status = []
     if own is None:
         committed = set(queries.commitments(request.user, {"day": today}).values_list("enterprise_id", flat=True))
-        majors = _enterprise_choices(request.user).filter(pk__in=operations.major_hazard_enterprise_ids())
+        majors = _enterprise_choices(request.user).filter(
+            pk__in=operations.major_hazard_units().values("enterprise_id"))
         status = [(e, e.pk in committed) for e in majors]
     return render(request, "prevention/commitment.html", _common(
         request, today=today, todays=todays, streak=operations.commitment_streak(own, today) if own else 0,

@@ -168,7 +168,8 @@ def flag_missed_rounds(now: dt.datetime | None = None) -> int:
     now = timezone.localtime(now or timezone.now())
     horizon = now - dt.timedelta(days=LOOKBACK_DAYS)
     flagged = 0
-    for route in Route.objects.filter(active=True).select_related("enterprise").prefetch_related("stops__checkpoint"):
+    routes = Route.objects.filter(active=True).select_related("enterprise").prefetch_related("stops__checkpoint")
+    for route in routes.iterator(chunk_size=200):  # bounded IN lists for the prefetch, whatever the county size
         stops = [s.checkpoint for s in route.stops.all() if s.checkpoint.active]
         if not stops:
             continue

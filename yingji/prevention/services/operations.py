@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yingji.core import audit
@@ -26,7 +27,12 @@ COMMITMENT_FIELDS = ("enterprise", "units_running", "units_stopped", "special_wo
 
 def major_hazard_enterprise_ids() -> set[int]:
     """Enterprises with at least one major hazard installation (hazmat's grading): they must commit daily."""
-    return set(HazardUnit.objects.filter(is_major_hazard=True).values_list("enterprise_id", flat=True))
+    return set(major_hazard_units().values_list("enterprise_id", flat=True))
+
+
+def major_hazard_units() -> QuerySet[HazardUnit]:
+    """For `enterprise__in=` / `pk__in=` as a subquery (no long IN lists)."""
+    return HazardUnit.objects.filter(is_major_hazard=True)
 
 
 @transaction.atomic
@@ -73,8 +79,8 @@ def flag_missing_commitments(now: dt.datetime | None = None) -> int:
     last_due = now.date() if now.hour >= COMMITMENT_DUE_HOUR else now.date() - dt.timedelta(days=1)
     days = [last_due - dt.timedelta(days=n) for n in range(LOOKBACK_DAYS)]
     flagged = 0
-    enterprises = Enterprise.objects.filter(pk__in=major_hazard_enterprise_ids())
-    for enterprise in enterprises:
+    enterprises = Enterprise.objects.filter(pk__in=major_hazard_units().values("enterprise_id"))
+    for enterprise in enterprises.iterator(chunk_size=500):
         first_day = timezone.localtime(enterprise.created_at).date()
         committed = set(SafetyCommitment.objects.filter(enterprise=enterprise, day__in=days)
                         .values_list("day", flat=True))
