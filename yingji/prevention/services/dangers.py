@@ -219,7 +219,7 @@ def overdue(on: dt.date | None = None) -> Any:
 def escalate_overdue(on: dt.date | None = None) -> int:
     """Escalate every open hidden danger past its deadline, once, to its supervising department."""
     escalated = 0
-    for danger in overdue(on).filter(escalated_at__isnull=True).select_for_update().select_related(
+    for danger in overdue(on).filter(escalated_at__isnull=True).select_for_update(of=("self",)).select_related(
             "owner_department", "enterprise"):
         before = audit.snapshot(danger)
         danger.escalated_at = timezone.now()
