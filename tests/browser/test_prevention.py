@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yingji.core.roles import Role
 from yingji.hazmat import services as hazmat
-from yingji.prevention.models import HiddenDanger, Subscription
+from yingji.prevention.models import Checkpoint, HiddenDanger, Subscription
 from yingji.prevention.services import risks
 
 from .conftest import screenshot, sign_in, wait_js
@@ -120,3 +120,31 @@ def test_risk_map_layer(officer_page: Any, live_server: Any, data: Any) -> None:
     page.wait_for_url("**/safety/enterprises/*/")
     assert "风险点（红/橙/黄/蓝）" in page.content()
     screenshot(page, "prevention_enterprise_dashboard", full_page=True)
+
+
+def test_checkpoint_qr_sheet_and_scan(page: Any, live_server: Any, data: Any) -> None:
+    firm = data.enterprises[1]
+    _paying(firm)
+    _user("yi_safety", Role.ENTERPRISE_OFFICER, enterprise=firm, full_name="乙公司巡检员")
+    sign_in(page, live_server.url, "yi_safety")
+    page.goto(f"{live_server.url}/prevention/checkpoints/")
+    page.fill("#c-name", "1号罐组")
+    page.fill("#c-loc", "罐区东侧")
+    page.fill("#c-items", "液位计读数正常\n无泄漏")
+    page.click("form:has(#c-name) button[type=submit]")
+    assert "1号罐组" in page.locator("[data-testid=checkpoint-table]").inner_text()
+    page.click("text=打印巡检点二维码")
+    page.wait_for_url("**/prevention/checkpoints/qr/")
+    wait_js(page, "[...document.querySelectorAll('.qr-sheet img')].every(i => i.complete && i.naturalWidth > 0)")
+    screenshot(page, "prevention_qr_sheet")
+    token = Checkpoint.objects.get(name="1号罐组").qr_token
+    page.goto(f"{live_server.url}/prevention/scan/{token}/")  # what the phone opens from the QR code
+    page.check("input[name=ok_1][value=no]")
+    page.click("[data-testid=scan-form] button[type=submit]")
+    assert "须说明情况" in page.locator("[data-testid=form-errors]").inner_text()
+    page.check("input[name=ok_1][value=no]")
+    page.fill("input[name=note_1]", "法兰渗漏")
+    page.click("[data-testid=scan-form] button[type=submit]")
+    page.wait_for_url("**/prevention/inspections/")
+    assert "法兰渗漏" in page.content()
+    screenshot(page, "prevention_inspections", full_page=True)
