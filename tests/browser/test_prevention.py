@@ -116,6 +116,7 @@ def test_risk_map_layer(officer_page: Any, live_server: Any, data: Any) -> None:
     page.goto(f"{live_server.url}/prevention/")
     table = page.locator("[data-testid=county-table]").inner_text()
     assert firm.name in table
+    screenshot(page, "prevention_county", full_page=True)
     page.click(f"text={firm.name}")
     page.wait_for_url("**/safety/enterprises/*/")
     assert "风险点（红/橙/黄/蓝）" in page.content()
