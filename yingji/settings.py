@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "yingji.hazmat",
     "yingji.monitoring",
     "yingji.notify",
+    "yingji.prevention",
     "yingji.command",
     "yingji.dashboard",
 ]

@@ -13,6 +13,7 @@ from yingji.dashboard.api import router as map_router
 from yingji.hazmat.api import router as hazmat_router
 from yingji.monitoring.api import router as monitoring_router
 from yingji.notify.api import router as notify_router
+from yingji.prevention.api import router as prevention_router
 from yingji.registry.api import router as registry_router
 
 api.add_router("/auth", tokens_router)
@@ -20,6 +21,7 @@ api.add_router("/registry", registry_router)
 api.add_router("/map", map_router)
 api.add_router("/hazmat", hazmat_router)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/prevention", prevention_router)
 api.add_router("/command", command_router)
 api.add_router("/notify", notify_router)
 
@@ -37,5 +39,6 @@ urlpatterns = [
     path("", include("yingji.monitoring.urls")),
     path("notify/", include("yingji.notify.urls")),
     path("", include("yingji.hazmat.urls")),
+    path("", include("yingji.prevention.urls")),
 ]
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("map/", views.map_view, name="map"),
     path("eagle-eye/", views.eagle_eye_view, name="eagle_eye"),
     path("apps/", views.applications_view, name="apps"),
+    path("safety/enterprises/<int:pk>/", views.enterprise_safety_view, name="enterprise_safety"),
 ]

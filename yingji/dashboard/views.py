@@ -6,9 +6,13 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
+
+from yingji.registry.models import Enterprise
+
+from . import safety
 
 
 @login_required
@@ -16,7 +20,13 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 def map_view(request: HttpRequest) -> HttpResponse:
     """一张图: the offline basemap, one clustered layer per resource kind, search and area selection."""
     return render(request, "dashboard/map.html", {"nav_part": "command", "map_i18n": _map_strings(),
-                                                  "device_i18n": _device_strings()})
+                                                  "device_i18n": _device_strings(), "risk_i18n": _risk_strings()})
+
+
+def _risk_strings() -> dict[str, str]:
+    """Words of the risk map layer (riskmap.js)."""
+    return {"title": _("风险四色图"), "red": _("重大风险"), "orange": _("较大风险"), "yellow": _("一般风险"),
+            "blue": _("低风险")}
 
 
 def _device_strings() -> dict[str, Any]:
@@ -65,3 +75,11 @@ def eagle_eye_view(request: HttpRequest) -> HttpResponse:
 def applications_view(request: HttpRequest) -> HttpResponse:
     """智慧应用: the applications available now, and the ones still to come, clearly marked."""
     return render(request, "dashboard/applications.html", {"nav_part": "apps"})
+
+
+@login_required
+def enterprise_safety_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """企业安全画像: one enterprise's grade, hidden dangers, risk colours, alarms, inspections, commitment."""
+    enterprise = get_object_or_404(Enterprise.objects.for_user(request.user), pk=pk)
+    return render(request, "dashboard/enterprise_safety.html",
+                  {"nav_part": "apps", "enterprise": enterprise, "sections": safety.collect(enterprise)})

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import import_string
 
 
 class HazmatConfig(AppConfig):
@@ -17,3 +20,8 @@ class HazmatConfig(AppConfig):
         from .catalogue import sync_on_migrate  # noqa: PLC0415 - Django's app-loading order, not a cycle
 
         post_migrate.connect(sync_on_migrate, sender=self, dispatch_uid="hazmat-catalogue-sync")
+
+    def enterprise_safety_facts(self, enterprise: Any) -> list[Any]:
+        """The per-enterprise safety dashboard's hook (yingji.core.safety_facts), read-only."""
+        facts: list[Any] = import_string("yingji.hazmat.facts.enterprise_safety_facts")(enterprise)
+        return facts

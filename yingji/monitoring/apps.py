@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.utils.module_loading import import_string
 
 
 class MonitoringConfig(AppConfig):
@@ -13,3 +16,8 @@ class MonitoringConfig(AppConfig):
     demo_unloader = "yingji.monitoring.demo.loader.unload_demo"
     # `yingji demo` (serving): called with the server's URL once loaded; returns one line to print.
     demo_background = "yingji.monitoring.demo.runner.start_in_background"
+
+    def enterprise_safety_facts(self, enterprise: Any) -> list[Any]:
+        """The per-enterprise safety dashboard's hook (yingji.core.safety_facts), read-only."""
+        facts: list[Any] = import_string("yingji.monitoring.facts.enterprise_safety_facts")(enterprise)
+        return facts

@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.module_loading import import_string
+
+
+class PreventionConfig(AppConfig):
+    """双重预防与政府监管"""
+
+    name = "yingji.prevention"
+    label = "prevention"
+    verbose_name = "双重预防"
+    # `yingji demo`: the unloader deletes the demo records before the registry replaces the demo enterprises.
+    demo_loader = "yingji.prevention.demo.load_demo"
+    demo_unloader = "yingji.prevention.demo.unload_demo"
+
+    def enterprise_safety_facts(self, enterprise: Any) -> list[Any]:
+        """The dashboard's hook (see yingji.core.safety_facts): open hidden dangers, risk colours, inspections."""
+        facts: list[Any] = import_string("yingji.prevention.facts.enterprise_safety_facts")(enterprise)
+        return facts
