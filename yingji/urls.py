@@ -13,6 +13,7 @@ from yingji.dashboard.api import router as map_router
 from yingji.hazmat.api import router as hazmat_router
 from yingji.monitoring.api import router as monitoring_router
 from yingji.registry.api import router as registry_router
+from yingji.worksafety.api import router as worksafety_router
 
 api.add_router("/auth", tokens_router)
 api.add_router("/registry", registry_router)
@@ -20,6 +21,7 @@ api.add_router("/map", map_router)
 api.add_router("/hazmat", hazmat_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/command", command_router)
+api.add_router("/worksafety", worksafety_router)
 
 urlpatterns = [
     path("api/v1/events/stream", event_stream, name="event_stream"),
@@ -31,5 +33,6 @@ urlpatterns = [
     path("", include("yingji.core.urls")),
     path("", include("yingji.registry.urls")),
     path("", include("yingji.dashboard.urls")),
+    path("", include("yingji.worksafety.urls")),
 ]
 

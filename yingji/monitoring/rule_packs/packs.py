@@ -253,5 +253,6 @@ PACKS: Final[dict[str, RulePack]] = {
         RulePack("water_main_monitor", "供水管网压力监测", (WATER_MAIN_PRESSURE,)),
         RulePack("drainage_level_meter", "排水井水位计（内涝）", (DRAINAGE_LEVEL,)),
         RulePack("ev_charging_pile", "电动汽车充电桩", (CHARGING_TEMPERATURE,)),
+        RulePack("tool_elock", "动火工具电子锁", ()),  # lock state only: alarms come from yingji.worksafety
     )
 }
