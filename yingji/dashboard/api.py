@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -14,11 +16,32 @@ from pydantic import Field, model_validator
 
 from yingji.registry import queries as registry_queries
 from yingji.registry.resources import SPECS, ResourceSpec, spec_for
+from yingji.worksafety import queries as worksafety_queries
 
 from . import basemap, spatial
 
 router = Router(tags=["map"])
 MAP_SPECS = tuple(spec for spec in SPECS if spec.map_layer and spec.located)
+
+
+@dataclass(frozen=True)
+class LiveLayer:
+    """A map layer that is not a registry list: its points, its detail page, and the event topic that redraws it."""
+
+    label: str
+    color: str
+    rows: Callable[[Any], Any]  # user -> queryset of (id, name, lon, lat) value rows
+    detail_url: str  # "{id}" is replaced by the point's id
+    live_topic: str
+
+
+LIVE_LAYERS: dict[str, LiveLayer] = {
+    "special-work": LiveLayer(
+        "正在进行的特殊作业", "#e8590c",
+        lambda user: worksafety_queries.active_work(user).order_by("pk").values_list("id", "number", "longitude",
+                                                                                    "latitude"),
+        "/worksafety/permits/{id}/", "worksafety.permit"),
+}
 
 
 def _title_field(spec: ResourceSpec) -> str:
@@ -37,6 +60,8 @@ class LayerOut(Schema):
     label: str
     color: str
     count: int
+    detail_url: str | None = None
+    live_topic: str | None = None
 
 
 @router.get("/layers", response=list[LayerOut], summary="图层列表（每类资源一个图层）")
@@ -45,6 +70,10 @@ def list_layers(request: HttpRequest) -> list[dict[str, Any]]:
         {"slug": s.slug, "label": gettext(s.label_plural), "color": s.map_color,
          "count": registry_queries.visible(s, request.user).filter(longitude__isnull=False).count()}
         for s in MAP_SPECS
+    ] + [
+        {"slug": slug, "label": gettext(layer.label), "color": layer.color, "count": layer.rows(request.user).count(),
+         "detail_url": layer.detail_url, "live_topic": layer.live_topic}
+        for slug, layer in LIVE_LAYERS.items()
     ]
 
 
@@ -63,6 +92,8 @@ def list_layers(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def layer_geojson(request: HttpRequest, slug: str, format: Literal["geojson", "compact"] = "geojson") -> HttpResponse:
     """One layer's points, straight from value rows: the map loads tens of thousands of them."""
+    if slug in LIVE_LAYERS:
+        return _live_layer(slug, request, format)
     spec = _map_spec(slug)
     rows = (
         registry_queries.visible(spec, request.user, request.GET)
@@ -80,6 +111,17 @@ def layer_geojson(request: HttpRequest, slug: str, format: Literal["geojson", "c
     ]
     body = orjson.dumps({"type": "FeatureCollection", "layer": spec.slug, "features": features})
     return HttpResponse(body, content_type="application/geo+json")
+
+
+def _live_layer(slug: str, request: HttpRequest, fmt: str) -> HttpResponse:
+    rows = list(LIVE_LAYERS[slug].rows(request.user))
+    if fmt == "compact":
+        return HttpResponse(_compact_layer(slug, rows), content_type="application/json")
+    features = [{"type": "Feature", "id": pk, "properties": {"name": name},
+                 "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}}
+                for pk, name, lon, lat in rows]
+    return HttpResponse(orjson.dumps({"type": "FeatureCollection", "layer": slug, "features": features}),
+                        content_type="application/geo+json")
 
 
 def _compact_layer(slug: str, rows: list[tuple[int, str, float, float]]) -> bytes:

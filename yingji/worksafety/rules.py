@@ -46,7 +46,7 @@ def title(work_type: WorkType, level: str) -> str:
     return f"{c.WORK_TYPE_LABELS[work_type]}（{label}）" if label else c.WORK_TYPE_LABELS[work_type]
 
 
-def _duration_text(span: timedelta) -> str:
+def duration_text(span: timedelta) -> str:
     hours = span.total_seconds() / 3600
     return f"{hours / 24:g} 天" if hours > 72 and hours % 24 == 0 else f"{hours:g} 小时"
 
@@ -212,9 +212,9 @@ def check_plan(plan: Plan, calendar: HolidayCalendar = DEFAULT_CALENDAR, *, comp
     limit = validity(work_type, level)
     if plan.planned_end - plan.planned_start > limit:
         problems.append(Problem("planned_end", f"{title(work_type, level)}的作业票有效期不得超过 "
-                                f"{_duration_text(limit)}"
+                                f"{duration_text(limit)}"
                                 f"（{c.WORK_TYPE_CHAPTER[work_type]}），计划时长为 "
-                                f"{_duration_text(plan.planned_end - plan.planned_start)}"))
+                                f"{duration_text(plan.planned_end - plan.planned_start)}"))
     problems += _wind_problems(work_type, plan, complete=complete)
     if complete:
         problems += _people_problems(work_type, plan) + _checklist_problems(work_type, plan.checklist)
