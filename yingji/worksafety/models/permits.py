@@ -95,6 +95,10 @@ class Permit(LocatedModel, OwnedModel):
     def level_label(self) -> str:
         return level_label(WorkType(self.work_type), self.level) if self.level else ""
 
+    @property
+    def declared_level_label(self) -> str:
+        return level_label(WorkType(self.work_type), self.declared_level)
+
 
 class PermitApproval(TimeStampedModel):
     """One signature on a permit: the required role at its step, who signed and what they wrote."""
