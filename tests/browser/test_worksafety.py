@@ -55,6 +55,10 @@ def test_hot_work_permit_flow(page: Any, live_server: Any, data: BrowserData) ->
     page.fill("#id_workers", "王焊工 T211122001\n刘焊工 T211122002")
     for box in page.locator("fieldset.checklist input[type=checkbox]").all():
         box.check()
+    # the stateless rule check tells the applicant the level the work will be handled at, before saving
+    page.wait_for_selector("[data-testid=effective-level]")
+    assert page.locator("[data-testid=effective-level]").inner_text() in {"一级", "特级"}
+    assert "基层单位（车间）负责人 → 安全管理部门" in page.locator("[data-testid=rule-check]").inner_text()
     screenshot(page, "worksafety_form", full_page=True)
     page.click("#permit-form button[type=submit]")
     page.wait_for_url("**/worksafety/permits/*/")

@@ -253,3 +253,13 @@ def test_export_permits_to_excel(people: Any, enterprise_a: Any, client_for: Any
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("作业票编号", "企业", "作业类型") and rows[1][2] == "受限空间作业"
+
+
+def test_permit_list_queries_do_not_grow_with_rows(people: Any, enterprise_a: Any, client_for: Any,
+                                                   django_assert_max_num_queries: Any) -> None:
+    for _ in range(12):
+        services.create_permit(plan_data(enterprise_a), actor=people.officer_a)
+    client = client_for(people.emergency_officer)
+    with django_assert_max_num_queries(6):  # session, user, count, page (enterprise joined)
+        response = client.get(f"{API}/permits", {"limit": 100})
+    assert response.json()["count"] == 12

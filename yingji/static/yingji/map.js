@@ -336,9 +336,14 @@
   window.yingjiMap = { map: map, layers: layers, within: within, zoomTo: zoomTo };
 
   /* ---- live layers: a layer with a live_topic reloads when the event stream says it changed ---- */
+  var POLL_MS = 15000;
   function followLive(metas) {
     var live = metas.filter(function (m) { return m.live_topic; });
-    if (!live.length || !window.EventSource) return;
+    if (!live.length) return;
+    if (el.dataset.live !== "sse" || !window.EventSource) {
+      setInterval(function () { live.forEach(function (meta) { loadLayer(meta.slug); }); }, POLL_MS);
+      return;
+    }
     var timers = {};
     var source = new EventSource("/api/v1/events/stream?topics=" + encodeURIComponent(live.map(function (m) { return m.live_topic; }).join(",")));
     live.forEach(function (meta) {
