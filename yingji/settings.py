@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "yingji.monitoring",
     "yingji.notify",
     "yingji.prevention",
+    "yingji.worksafety",
     "yingji.command",
     "yingji.dashboard",
 ]
@@ -166,6 +167,8 @@ YINGJI_TILE_ATTRIBUTION = os.environ.get("YINGJI_TILE_ATTRIBUTION", "")
 # The site's public address, so that links in robot, email and SMS notifications open (e.g. https://yj.example.cn).
 YINGJI_PUBLIC_URL = os.environ.get("YINGJI_PUBLIC_URL", "")
 YINGJI_EVENT_BACKEND = os.environ.get("YINGJI_EVENT_BACKEND", "inprocess")
+# Tool e-locks: 64 hex digits seeding the Ed25519 key that signs unlock tokens (else derived from SECRET_KEY).
+YINGJI_ELOCK_SEED = os.environ.get("YINGJI_ELOCK_SEED", "")
 YINGJI_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 YINGJI_REQUIRE_ADMIN_2FA = _env_bool("YINGJI_REQUIRE_ADMIN_2FA", True)
 # Deadline for each level of government to pass an accident report upward (Decree 493 art. 11: 2 h, verify).

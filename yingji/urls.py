@@ -15,6 +15,7 @@ from yingji.monitoring.api import router as monitoring_router
 from yingji.notify.api import router as notify_router
 from yingji.prevention.api import router as prevention_router
 from yingji.registry.api import router as registry_router
+from yingji.worksafety.api import router as worksafety_router
 
 api.add_router("/auth", tokens_router)
 api.add_router("/registry", registry_router)
@@ -24,6 +25,7 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/prevention", prevention_router)
 api.add_router("/command", command_router)
 api.add_router("/notify", notify_router)
+api.add_router("/worksafety", worksafety_router)
 
 urlpatterns = [
     path("api/v1/events/stream", event_stream, name="event_stream"),
@@ -40,5 +42,6 @@ urlpatterns = [
     path("notify/", include("yingji.notify.urls")),
     path("", include("yingji.hazmat.urls")),
     path("", include("yingji.prevention.urls")),
+    path("", include("yingji.worksafety.urls")),
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -15,11 +17,32 @@ from pydantic import Field, model_validator
 from yingji.hazmat import queries as hazmat_queries
 from yingji.registry import queries as registry_queries
 from yingji.registry.resources import SPECS, ResourceSpec, spec_for
+from yingji.worksafety import queries as worksafety_queries
 
 from . import basemap, spatial
 
 router = Router(tags=["map"])
 MAP_SPECS = tuple(spec for spec in SPECS if spec.map_layer and spec.located)
+
+
+@dataclass(frozen=True)
+class LiveLayer:
+    """A map layer that is not a registry list: its points, its detail page, and the event topic that redraws it."""
+
+    label: str
+    color: str
+    rows: Callable[[Any], Any]  # user -> queryset of (id, name, lon, lat) value rows
+    detail_url: str  # "{id}" is replaced by the point's id
+    live_topic: str
+
+
+LIVE_LAYERS: dict[str, LiveLayer] = {
+    "special-work": LiveLayer(
+        "正在进行的特殊作业", "#e8590c",
+        lambda user: worksafety_queries.active_work(user).order_by("pk").values_list("id", "number", "longitude",
+                                                                                    "latitude"),
+        "/worksafety/permits/{id}/", "worksafety.permit"),
+}
 
 
 def _title_field(spec: ResourceSpec) -> str:
@@ -38,12 +61,13 @@ class LayerOut(Schema):
     label: str
     color: str
     count: int
-    detail_url: str = ""  # where a point's page is ({detail_url}{id}/); empty: /registry/{slug}/{id}/
+    detail_url: str | None = None  # a point's page, "{id}" replaced; none: /registry/{slug}/{id}/
+    live_topic: str | None = None
 
 
 # Major hazard installations (GB 18218-2018) from hazmat, beside the registry's resources: one layer, each point
 # named with its enterprise, unit and grade, linking to the unit's page with the working.
-HAZARD_LAYER = {"slug": "major-hazards", "label": "重大危险源", "color": "#c92a2a", "detail_url": "/hazmat/units/"}
+HAZARD_LAYER = {"slug": "major-hazards", "label": "重大危险源", "color": "#c92a2a", "detail_url": "/hazmat/units/{id}/"}
 
 
 def _hazard_rows(user: Any) -> list[tuple[int, str, float, float]]:
@@ -62,6 +86,9 @@ def list_layers(request: HttpRequest) -> list[dict[str, Any]]:
            "count": registry_queries.visible(s, request.user).filter(longitude__isnull=False).count()}
           for s in MAP_SPECS),
         {**HAZARD_LAYER, "label": gettext(HAZARD_LAYER["label"]), "count": hazards},
+        *({"slug": slug, "label": gettext(layer.label), "color": layer.color,
+           "count": layer.rows(request.user).count(), "detail_url": layer.detail_url, "live_topic": layer.live_topic}
+          for slug, layer in LIVE_LAYERS.items()),
     ]
 
 
@@ -88,6 +115,8 @@ def layer_geojson(request: HttpRequest, slug: str, format: Literal["geojson", "c
             {"type": "Feature", "id": pk, "properties": {"name": name},
              "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}}
             for pk, name, lon, lat in hazards]}), content_type="application/geo+json")
+    if slug in LIVE_LAYERS:
+        return _live_layer(slug, request, format)
     spec = _map_spec(slug)
     rows = (
         registry_queries.visible(spec, request.user, request.GET)
@@ -105,6 +134,17 @@ def layer_geojson(request: HttpRequest, slug: str, format: Literal["geojson", "c
     ]
     body = orjson.dumps({"type": "FeatureCollection", "layer": spec.slug, "features": features})
     return HttpResponse(body, content_type="application/geo+json")
+
+
+def _live_layer(slug: str, request: HttpRequest, fmt: str) -> HttpResponse:
+    rows = list(LIVE_LAYERS[slug].rows(request.user))
+    if fmt == "compact":
+        return HttpResponse(_compact_layer(slug, rows), content_type="application/json")
+    features = [{"type": "Feature", "id": pk, "properties": {"name": name},
+                 "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]}}
+                for pk, name, lon, lat in rows]
+    return HttpResponse(orjson.dumps({"type": "FeatureCollection", "layer": slug, "features": features}),
+                        content_type="application/geo+json")
 
 
 def _compact_layer(slug: str, rows: list[tuple[int, str, float, float]]) -> bytes:

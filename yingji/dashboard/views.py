@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -19,7 +20,10 @@ from . import safety
 @ensure_csrf_cookie  # the draw tools POST to /api/v1/map/within with the cookie's token
 def map_view(request: HttpRequest) -> HttpResponse:
     """一张图: the offline basemap, one clustered layer per resource kind, search and area selection."""
-    return render(request, "dashboard/map.html", {"nav_part": "command", "map_i18n": _map_strings(),
+    # Live layers follow the SSE stream under the ASGI server; a WSGI worker would buffer the endless stream,
+    # so there (runserver, the test live server) the page polls them instead.
+    live = "sse" if isinstance(request, ASGIRequest) else "poll"
+    return render(request, "dashboard/map.html", {"nav_part": "command", "map_i18n": _map_strings(), "live": live,
                                                   "device_i18n": _device_strings(), "risk_i18n": _risk_strings()})
 
 

@@ -7,6 +7,7 @@ only update its last value and count (no audit event, no event on the bus).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from yingji.notify.services import notify
 from .constants import MonitoringAction
 from .models import Alarm, AlarmCategory, AlarmStatus, Channel
 from .notices import NOTIFIED_CHANGES, alarm_notice
-from .rules import Change, Level, Reading, Transition
+from .rules import Category, Change, Level, Reading, Transition
 
 _ACTIONS = {
     Change.RAISED: MonitoringAction.ALARM_RAISED,
@@ -122,6 +123,27 @@ def apply_transition(channel: Channel, transition: Transition, active: dict[str,
         alarm.raised_at = timezone.now()  # and its time limit starts again
     alarm.save()
     _announce(alarm, _ACTIONS[transition.change], str(transition.change), actor=None, before=before)
+
+
+def raise_alarm(channel: Channel, *, rule_id: str, level: Level, message: str, value: float | None = None,
+                at: datetime | None = None) -> Alarm:
+    """Open an alarm found by a domain check rather than by a reading (an e-lock opened without a permit).
+
+    A repeat while the same (channel, rule) episode is active counts on it. Must run inside the caller's
+    transaction, like the engine's transitions.
+    """
+    at = at or timezone.now()
+    active = active_alarms(channel)
+    alarm = active.get(rule_id)
+    if alarm is not None:
+        alarm.repeat_count += 1
+        alarm.last_value, alarm.last_at, alarm.message = value, at, message[:300]
+        alarm.save(update_fields=["repeat_count", "last_value", "last_at", "message", "updated_at"])
+        return alarm
+    transition = Transition(source=channel.reference, rule_id=rule_id, change=Change.RAISED, level=level,
+                            previous=None, category=Category.PROCESS, value=value, at=at, message=message)
+    apply_transition(channel, transition, active)
+    return active[rule_id]
 
 
 def note_repeat(alarm: Alarm, reading: Reading) -> None:

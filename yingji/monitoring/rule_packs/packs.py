@@ -122,5 +122,6 @@ PACKS: Final[dict[str, RulePack]] = {
             "校园安全（食堂燃气、火警、人员密集、安全出口）",
             (KITCHEN_GAS, SMOKE_ALARM, SMOKE_FAULT, OCCUPANCY, EXIT_BLOCKED),
         ),
+        RulePack("tool_elock", "动火工具电子锁", ()),  # lock state only: alarms come from yingji.worksafety
     )
 }

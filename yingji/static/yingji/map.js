@@ -129,11 +129,14 @@
       className: "yj-cluster-icon", iconSize: [size, size],
     });
   }
+  function detailUrl(meta, id) {
+    return meta.detail_url ? meta.detail_url.replace("{id}", encodeURIComponent(id))
+      : "/registry/" + encodeURIComponent(meta.slug) + "/" + encodeURIComponent(id) + "/";
+  }
   function popupHtml(slug, meta, name, id) {
     return '<div class="popup"><div class="muted">' + esc(meta.label) + "</div><strong>" + esc(name) +
-      '</strong><div style="margin-top:.5rem"><a class="btn primary small" href="' +
-      (meta.detail_url ? esc(meta.detail_url) : "/registry/" + encodeURIComponent(slug) + "/") +
-      encodeURIComponent(id) + '/">' + esc(T.details) + "</a></div></div>";
+      '</strong><div style="margin-top:.5rem"><a class="btn primary small" href="' + esc(detailUrl(meta, id)) + '">' +
+      esc(T.details) + "</a></div></div>";
   }
   function pointLatLng(entry, i) { return L.latLng(entry.coords[2 * i + 1], entry.coords[2 * i]); }
   // A free-standing popup, not bound to a marker: markers are redrawn on every move and would take it with them.
@@ -298,7 +301,8 @@
       html += '<h3 style="font-size:1rem;margin:.75rem 0 .25rem"><span class="swatch" style="background:' + esc(color) + '"></span> ' +
         esc(layer.label) + " (" + layer.items.length + ")</h3><ol>";
       layer.items.slice(0, 200).forEach(function (item) {
-        html += '<li><a href="/registry/' + esc(layer.slug) + "/" + item.id + '/">' + esc(item.name) + "</a>";
+        html += '<li><a href="' + esc(detailUrl(layers[layer.slug] ? layers[layer.slug].meta : { slug: layer.slug }, item.id)) + '">' +
+          esc(item.name) + "</a>";
         if (item.distance_m != null) html += ' <span class="muted">' + esc(fmt(T.distance, { d: (item.distance_m / 1000).toFixed(2) })) + "</span>";
         html += "</li>";
       });
@@ -331,10 +335,29 @@
   });
   window.yingjiMap = { map: map, layers: layers, within: within, zoomTo: zoomTo };
 
+  /* ---- live layers: a layer with a live_topic reloads when the event stream says it changed ---- */
+  var POLL_MS = 15000;
+  function followLive(metas) {
+    var live = metas.filter(function (m) { return m.live_topic; });
+    if (!live.length) return;
+    if (el.dataset.live !== "sse" || !window.EventSource) {
+      setInterval(function () { live.forEach(function (meta) { loadLayer(meta.slug); }); }, POLL_MS);
+      return;
+    }
+    var timers = {};
+    var source = new EventSource("/api/v1/events/stream?topics=" + encodeURIComponent(live.map(function (m) { return m.live_topic; }).join(",")));
+    live.forEach(function (meta) {
+      source.addEventListener(meta.live_topic, function () {
+        clearTimeout(timers[meta.slug]);  // a burst of changes reloads once
+        timers[meta.slug] = setTimeout(function () { loadLayer(meta.slug); }, 500);
+      });
+    });
+  }
+
   /* ---- start ---- */
   status(T.loading);
   var basemap = getJSON(el.dataset.basemapUrl).then(addBasemap);
-  var resources = getJSON(layersUrl).then(function (metas) { buildToggles(metas); return loadAll(); });
+  var resources = getJSON(layersUrl).then(function (metas) { buildToggles(metas); followLive(metas); return loadAll(); });
   Promise.all([basemap, resources]).then(function () {
     var overlays = {};
     Object.keys(resourceOverlays).forEach(function (k) { overlays[k] = resourceOverlays[k]; });
