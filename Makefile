@@ -38,6 +38,10 @@ bench: venv
 	$(BIN)/python bench/bench_event_bus.py
 	$(BIN)/python bench/bench_mqtt_broker.py
 	$(BIN)/python bench/bench_hazmat.py
+	$(BIN)/python bench/bench_rollups.py
+	$(BIN)/python bench/bench_alarm_stats.py
+	$(BIN)/python bench/bench_notify.py
+	$(BIN)/python bench/bench_prevention.py
 
 clean:
 	rm -rf $(VENV) var artifacts

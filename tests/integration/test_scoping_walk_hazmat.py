@@ -198,4 +198,4 @@ def test_major_hazard_map_layer_is_scoped(people: Any, a_unit: HazardUnit, b_uni
         assert ids(people.officer_a, fmt) == {a_unit.pk}
         assert ids(people.admin, fmt) == {a_unit.pk, b_unit.pk}
     layers = {layer["slug"]: layer for layer in client_for(people.officer_a).get("/api/v1/map/layers").json()}
-    assert (layers["major-hazards"]["count"], layers["major-hazards"]["detail_url"]) == (1, "/hazmat/units/")
+    assert (layers["major-hazards"]["count"], layers["major-hazards"]["detail_url"]) == (1, "/hazmat/units/{id}/")
