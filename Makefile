@@ -42,6 +42,7 @@ bench: venv
 	$(BIN)/python bench/bench_alarm_stats.py
 	$(BIN)/python bench/bench_notify.py
 	$(BIN)/python bench/bench_prevention.py
+	$(BIN)/python bench/bench_command.py
 
 clean:
 	rm -rf $(VENV) var artifacts

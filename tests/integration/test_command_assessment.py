@@ -11,9 +11,10 @@ from typing import Any
 import docx
 import pytest
 
-from yingji.command import assessment, report_document
+from yingji.command import assessment
 from yingji.command.models import Dispatch, DrillInject, Incident, Task
 from yingji.command.report_document import MissingFont, ReportData, to_pdf
+from yingji.core import pdf
 
 API = "/api/v1/command"
 
@@ -84,7 +85,7 @@ def test_bad_improvements_write_nothing(people: Any, incident: Incident, client_
 
 def test_pdf_uses_a_cjk_font(people: Any, departments: Any, incident: Incident, client_for: Any) -> None:
     try:
-        report_document.find_cjk_font()
+        pdf.find_cjk_font()
     except MissingFont:
         pytest.skip("no CJK font on this machine (CI installs fonts-noto-cjk)")
     timed(incident, departments)
@@ -100,7 +101,7 @@ def test_pdf_uses_a_cjk_font(people: Any, departments: Any, incident: Incident, 
 
 def test_without_a_cjk_font_the_pdf_says_why(people: Any, incident: Incident, client_for: Any,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_document, "CJK_FONT_CANDIDATES", ("/nonexistent/font.ttc",))
+    monkeypatch.setattr(pdf, "CJK_FONT_CANDIDATES", ("/nonexistent/font.ttc",))
     with pytest.raises(MissingFont, match="fonts-noto-cjk"):
         to_pdf(ReportData(title="t", facts=[]))
     response = client_for(people.emergency_officer).get(f"{API}/incidents/{incident.pk}/report.pdf")

@@ -155,7 +155,7 @@ def assert_refused(response: Any, *fields: str) -> None:
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"chemical": "不存在的化学品"}, "chemical"),
-    ({"chemical": "光气"}, "chemical"),  # in the catalogue, no AEGL values
+    ({"chemical": "电石"}, "chemical"),  # in the catalogue, no AEGL, ERPG or LEL tabulated
     ({"chemical": "methane"}, "chemical"),  # no AEGL values (flammable zones only)
     ({"chemical": "chlorine", "hazard": "flammable"}, "chemical"),  # no LEL
     ({"hazard": "explosive"}, "hazard"),
@@ -193,3 +193,33 @@ def test_lower_case_stability_and_terrain_are_accepted(people: Any, client_for: 
 
 def test_anonymous_is_refused(anon_client: Any) -> None:
     assert post(anon_client, BODY).status_code == 401
+
+
+def test_puff_zones_over_http(people: Any, client_for: Any) -> None:
+    body = {**BODY, "model": "puff", "mass_g": 500_000, "u_m_s": 3}
+    del body["q_g_s"]
+    response = post(client_for(people.admin), body)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    red = next(f for f in data["features"] if f["properties"]["zone"] == "red")
+    assert red["properties"]["max_distance_m"] == pytest.approx(4614.8, abs=0.5)  # see test_command_zones.py
+    assert any("高斯烟团" in m for m in data["limits"])
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"model": "puff"}, "mass_g"),  # a puff without its mass (q_g_s is ignored only when absent)
+    ({"model": "puff", "q_g_s": None, "mass_g": -1}, "mass_g"),
+    ({"model": "jet", "q_g_s": 1}, "model"),
+    ({"q_g_s": None}, "q_g_s"),
+    ({"mass_g": 5}, "mass_g"),  # a plume does not take a mass
+])
+def test_puff_and_plume_inputs_are_checked(people: Any, client_for: Any, change: dict[str, Any], field: str) -> None:
+    body = {**BODY, **change}
+    response = post(client_for(people.admin), body)
+    assert response.status_code == 422, response.content
+    assert field in {e["field"] for e in response.json()["detail"]}
+
+
+def test_erpg_fallback_over_http(people: Any, client_for: Any) -> None:
+    data = post(client_for(people.admin), {**BODY, "chemical": "甲苯"}).json()
+    assert [f["properties"]["level"] for f in data["features"]] == ["ERPG-1", "ERPG-2", "ERPG-3"]

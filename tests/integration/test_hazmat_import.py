@@ -86,3 +86,19 @@ def test_import_writes_units_graded_and_tanks(people: Any, enterprise_a: Any, cl
     assert again["written"] is True
     chlorine.refresh_from_db()
     assert (chlorine.s, chlorine.is_major_hazard) == (0.4, False)  # the inventory was replaced, regraded
+
+
+def test_the_import_page_checks_then_writes(people: Any, enterprise_a: Any, client_for: Any) -> None:
+    client = client_for(people.officer_a)
+    page = client.get("/hazmat/import/")
+    assert page.status_code == 200 and "统一社会信用代码" in page.content.decode()
+    rows = [[enterprise_a.credit_code, "液氯罐区", "储存单元", 120, "液氯", 20, None, "T-101", 15]]
+    checked = client.post("/hazmat/import/", {"file": _xlsx(rows), "dry_run": "on"}).content.decode()
+    assert "试运行通过" in checked and not HazardUnit.objects.exists()
+    bad = client.post("/hazmat/import/", {"file": _xlsx([[*rows[0][:5], -5, *rows[0][6:]]])}).content.decode()
+    assert "发现错误，未写入任何数据" in bad and not HazardUnit.objects.exists()
+    written = client.post("/hazmat/import/", {"file": _xlsx(rows)}).content.decode()
+    assert "已导入" in written
+    unit = HazardUnit.objects.get(name="液氯罐区")
+    assert unit.is_major_hazard  # 20 t of chlorine ≥ Q = 5 t
+    assert "请选择" in client.post("/hazmat/import/", {}).content.decode()

@@ -65,6 +65,13 @@ def test_detail_steps_print_and_spot_check(people: Any, enterprise_a: Any, appro
     assert Permit.objects.get(pk=permit.pk).status == PermitStatus.IN_PROGRESS
     printed = client.get(f"/worksafety/permits/{permit.pk}/print/").content.decode()
     assert "受限空间作业安全作业票" in printed and "基层单位（车间）负责人意见" in printed and "@media print" in printed
+    pdf = client.get(f"/worksafety/permits/{permit.pk}/pdf/")
+    if pdf.status_code == 503:  # no CJK font on this machine (CI installs fonts-noto-cjk)
+        assert "中文字体" in pdf.content.decode()
+    else:
+        assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+        assert b"/CIDFontType0" in pdf.content  # the Chinese face is embedded
+    assert client_for(people.officer_b).get(f"/worksafety/permits/{permit.pk}/pdf/").status_code == 404
     bureau = client_for(people.emergency_officer)
     bureau.post(f"/worksafety/permits/{permit.pk}/step/spot-check/",
                 {"method": "onsite", "result": "issues", "findings": "监护人离开现场"})

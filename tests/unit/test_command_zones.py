@@ -64,8 +64,8 @@ def test_names_reach_the_table_through_the_hazmat_catalogue() -> None:
     # 天然气 and 液氢 are only catalogue aliases: the entry's first CAS number leads here.
     assert find_chemical("天然气").cas == "74-82-8"
     assert find_chemical("液氢").cas == "1333-74-0"
-    with pytest.raises(NoThresholds, match="AEGL"):
-        find_chemical("光气")  # in the catalogue, no AEGLs tabulated here
+    with pytest.raises(NoThresholds, match="AEGL 或 ERPG"):
+        find_chemical("电石")  # in the catalogue, no level of concern tabulated anywhere
     with pytest.raises(UnknownChemical, match="未知化学品"):
         find_chemical("氯化钠水溶液")
     with pytest.raises(UnknownChemical, match="硝酸铵"):
@@ -256,3 +256,31 @@ def test_the_table_is_keyed_consistently() -> None:
         if chemical.aegl_60min_ppm is not None:
             assert list(chemical.aegl_60min_ppm) == sorted(chemical.aegl_60min_ppm)
         assert find_chemical(chemical.cas) is chemical and find_chemical(chemical.name_en) is chemical
+
+
+def test_catalogue_chemicals_fall_back_to_erpg_tier_by_tier() -> None:
+    # Phosgene: AEGL-3 0.75, AEGL-2 0.30, no AEGL-1 and no ERPG-1 → two zones, no yellow.
+    levels = thresholds(find_chemical("光气"))
+    assert [(t.zone, t.level, t.ppm) for t in levels] == [("red", "AEGL-3", 0.75), ("orange", "AEGL-2", 0.30)]
+    # Toluene has no AEGLs in the table: ERPG-3/2/1 = 1000/300/50 ppm, each saying where it came from.
+    toluene = thresholds(find_chemical("甲苯"))
+    assert [(t.zone, t.level, t.ppm) for t in toluene] == [("red", "ERPG-3", 1000), ("orange", "ERPG-2", 300),
+                                                          ("yellow", "ERPG-1", 50)]
+    assert all("ERPG" in t.source for t in toluene)
+    assert toluene[1].mg_m3 == pytest.approx(300 * 92.14 / 24.45, rel=1e-9)
+
+
+def test_puff_footprint_is_the_passing_peak() -> None:
+    # 500 kg of chlorine, D, 3 m/s, ground level. Peak at x: C = 2M / ((2π)^1.5 σy² σz), σy = 0.06 x^0.92,
+    # σz = 0.15 x^0.70 (CCPS). AEGL-3 = 20 ppm = 0.057996 g/m³ →
+    # x^2.54 = 2·5e5 / ((2π)^1.5 · 0.0036 · 0.15 · 0.057996) → x = 4 614.8 m.
+    release = Release(q_g_s=0, u_m_s=3, wind_from_deg=0, stability="D", lon=122.03, lat=41.2, mass_g=500_000)
+    zone_set = threat_zones(release, thresholds(CHLORINE))
+    red = zone_set.zones[0]
+    assert red.extent is not None and red.extent.end_m == pytest.approx(4614.8, abs=0.5)
+    expected = (2 * 5e5 / ((2 * math.pi) ** 1.5 * 0.0036 * 0.15 * (20 * 70.90 / 24.45 / 1000))) ** (1 / 2.54)
+    assert red.extent.end_m == pytest.approx(expected, rel=1e-6)
+    assert any("高斯烟团" in m for m in zone_set.limits)
+    # A puff of nothing, or a negative one, is refused by field.
+    assert "mass_g" in check_release(Release(0, 3, 0, "D", 122.03, 41.2, mass_g=0))
+    assert "mass_g" in check_release(Release(0, 3, 0, "D", 122.03, 41.2, mass_g=-5))

@@ -9,9 +9,9 @@ and per sink. So the problem is solved lexicographically, in two linear programm
 1. maximise the amount moved (pairs with an infinite or too-high cost are not allowed);
 2. with that amount fixed, minimise Σ amount × cost.
 
-Both are solved with HiGHS through ``scipy.optimize.milp``; with ``integral=True`` (people, whole kits) the
-amounts are integers. The constraint matrix of a transportation problem is totally unimodular, so the
-integer programme costs no more than its relaxation.
+Both are solved with HiGHS's dual simplex (``scipy.optimize.linprog``); with ``integral=True`` (people, whole
+kits) the amounts are integers: the constraint matrix of a transportation problem is totally unimodular, so
+the simplex's vertex is already whole (the integer programme, ``milp``, is the fall-back).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_matrix, vstack
 
 __all__ = ["Allocation", "AllocationError", "Party", "Shipment", "allocate"]
 
@@ -143,7 +143,12 @@ def _clean(value: float) -> float:
 
 def _solve(rows: np.ndarray, cols: np.ndarray, unit_cost: np.ndarray, supply: np.ndarray, demand: np.ndarray, *,
            integral: bool) -> np.ndarray:
-    """Lexicographic solve: phase 1 the largest amount that can move, phase 2 the cheapest way to move it."""
+    """Lexicographic solve: phase 1 the largest amount that can move, phase 2 the cheapest way to move it.
+
+    Both phases are linear programmes solved by HiGHS's dual simplex, which ends on a vertex; a transportation
+    problem's vertices are integral when its amounts are, so integer amounts come out whole without branch and
+    bound. Should a vertex ever not be whole (tolerances), the integer programme is solved instead.
+    """
     n = len(rows)
     if n == 0:
         return np.zeros(0)
@@ -151,17 +156,30 @@ def _solve(rows: np.ndarray, cols: np.ndarray, unit_cost: np.ndarray, supply: np
     by_source = csr_matrix((np.ones(n), (rows, variables)), shape=(len(supply), n))
     by_sink = csr_matrix((np.ones(n), (cols, variables)), shape=(len(demand), n))
     limits = [LinearConstraint(by_source, 0, supply), LinearConstraint(by_sink, 0, demand)]
-    integrality = np.ones(n) if integral else np.zeros(n)
-    bounds = Bounds(0, np.inf)
-
-    most = milp(-np.ones(n), constraints=limits, integrality=integrality, bounds=bounds)
-    if not most.success:  # pragma: no cover - a transportation problem with zero lower bounds is always feasible
-        raise AllocationError("sources", f"求解失败：{most.message}")
-    moved = -float(most.fun)
+    moved = -_phase(-np.ones(n), limits, integral)[1]
     # Keep the phase-1 amount (exact for integers; less a hair of solver tolerance otherwise), then spend least.
     floor = float(round(moved)) if integral else moved - 1e-9 * max(1.0, moved)
     total = LinearConstraint(np.ones((1, n)), floor, np.inf)
-    cheapest = milp(unit_cost, constraints=[*limits, total], integrality=integrality, bounds=bounds)
-    if not cheapest.success:  # pragma: no cover - phase 1's solution is feasible here
-        raise AllocationError("sources", f"求解失败：{cheapest.message}")
-    return np.asarray(cheapest.x, dtype=float)
+    return _phase(unit_cost, [*limits, total], integral)[0]
+
+
+def _phase(objective: np.ndarray, constraints: list[LinearConstraint], integral: bool) -> tuple[np.ndarray, float]:
+    """Minimise objective · x over x ≥ 0 within the constraints: (x, the minimum)."""
+    n = len(objective)
+    a = vstack([c.A for c in constraints]).tocsr()
+    lower = np.concatenate([np.broadcast_to(c.lb, c.A.shape[0]) for c in constraints])
+    upper = np.concatenate([np.broadcast_to(c.ub, c.A.shape[0]) for c in constraints])
+    # Rows as A·x ≤ ub, and −A·x ≤ −lb where a lower bound binds (lb = 0 is implied by x ≥ 0, A ≥ 0).
+    finite, binding = np.isfinite(upper), np.isfinite(lower) & (lower > 0)
+    a_ub = vstack([a[finite], -a[binding]]).tocsr()
+    b_ub = np.concatenate([upper[finite], -lower[binding]])
+    result = linprog(objective, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs-ds")
+    if not result.success:  # pragma: no cover - a transportation problem with zero lower bounds is always feasible
+        raise AllocationError("sources", f"求解失败：{result.message}")
+    x = np.asarray(result.x, dtype=float)
+    if integral and not np.allclose(x, np.round(x), atol=1e-6):  # pragma: no cover - vertices are integral
+        exact = milp(objective, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf))
+        if not exact.success:
+            raise AllocationError("sources", f"求解失败：{exact.message}")
+        return np.asarray(exact.x, dtype=float), float(exact.fun)
+    return x, float(result.fun)

@@ -4,8 +4,7 @@
 Both documents carry the same sections: the incident, casualties and loss, the reporting deadlines, the
 plan's tasks against their due times, the resources and their response times against the ETA, evacuation
 and supplies, the timeline, lessons, and improvement items with owners and deadlines; a drill adds its
-score. PDFs need a CJK font on the server: the first of ``CJK_FONT_CANDIDATES`` that exists, or
-``font_path`` given by the caller.
+score. PDFs need a CJK font on the server (`yingji.core.pdf`), or ``font_path`` given by the caller.
 """
 
 from __future__ import annotations
@@ -13,32 +12,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import docx
 from docx.shared import Pt
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
+
+from yingji.core.pdf import CJK_FONT_CANDIDATES, CjkPdf, MissingFont, find_cjk_font, heading_style
 
 __all__ = ["CJK_FONT_CANDIDATES", "Improvement", "MissingFont", "ReportData", "Row", "find_cjk_font", "to_docx",
            "to_pdf"]
-
-# Debian/Ubuntu fonts-noto-cjk, fonts-wqy-microhei / zenhei, fonts-droid-fallback: the usual CJK faces.
-# In the Noto CJK collections face 2 is Simplified Chinese (SC); 0 would be the Japanese glyph forms.
-NOTO_CJK_SC_FACE = 2
-CJK_FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-)
-
-
-class MissingFont(RuntimeError):
-    """No Chinese font is installed, so a PDF would print empty boxes."""
-
 
 @dataclass(frozen=True)
 class Row:
@@ -96,32 +78,9 @@ def _sections(data: ReportData) -> list[tuple[str, Sequence[str] | None, list[tu
     return [s for s in sections if s[2]]
 
 
-def find_cjk_font(candidates: Sequence[str] | None = None) -> str:
-    """The first installed CJK font of ``candidates`` (default: CJK_FONT_CANDIDATES)."""
-    for path in CJK_FONT_CANDIDATES if candidates is None else candidates:
-        if Path(path).is_file():
-            return path
-    raise MissingFont("服务器未安装中文字体（如 fonts-noto-cjk），无法生成 PDF；请安装后重试，或下载 Word 版本")
-
-
-class _Pdf(FPDF):
-    def __init__(self, font_path: str, footer: str) -> None:
-        super().__init__(format="A4")
-        face = NOTO_CJK_SC_FACE if "NotoSansCJK" in font_path or "NotoSerifCJK" in font_path else 0
-        self.add_font("cjk", "", font_path, collection_font_number=face)
-        self.footer_text = footer
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_margins(15, 15, 15)
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("cjk", size=8)
-        self.cell(0, 6, f"{self.footer_text}　第 {self.page_no()} 页", align="C")
-
-
 def to_pdf(data: ReportData, *, font_path: str | None = None) -> bytes:
     """The report as an A4 PDF; raises :class:`MissingFont` when no CJK font can be found."""
-    pdf = _Pdf(font_path or find_cjk_font(), data.footer)
+    pdf = CjkPdf(data.footer, font_path)
     pdf.add_page()
     pdf.set_font("cjk", size=16)
     pdf.multi_cell(0, 10, data.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -135,9 +94,7 @@ def to_pdf(data: ReportData, *, font_path: str | None = None) -> bytes:
                 text = f"{label}：{value}" if label else value
                 pdf.multi_cell(0, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             continue
-        # Headings in the same CJK face (the default bold style would need a bold font file too).
-        with pdf.table(headings_style=FontFace(emphasis=None, fill_color=(230, 236, 245)), line_height=5.5,
-                       text_align="LEFT") as table:
+        with pdf.table(headings_style=heading_style(), line_height=5.5, text_align="LEFT") as table:
             header = table.row()
             for cell in head:
                 header.cell(cell)

@@ -3,8 +3,10 @@
 Toxic zones (DOMAIN §9, as NOAA ALOHA draws them): red where the ground concentration reaches AEGL-3,
 orange AEGL-2, yellow AEGL-1, all for a 60-minute exposure. Source: U.S. EPA, Acute Exposure Guideline
 Levels for Airborne Chemicals (AEGL Program), final/interim values tables — each figure below is DOMAIN's
-and is marked **(verify)** against the EPA tables. ERPG and PAC/TEEL, the fall-backs where no AEGL
-exists, are not tabulated here yet: a chemical without AEGLs gets no toxic zones (the API says so).
+and is marked **(verify)** against the EPA tables. Where a tier has no AEGL (not tabulated, or "NR"), the
+zone falls back to the same tier's AIHA ERPG (as ALOHA does), from the hazmat catalogue's property table
+(`yingji.hazmat.properties`), and says so in the threshold's source. PAC/TEEL, the last fall-back, are not
+tabulated: a tier with neither AEGL nor ERPG is not drawn, and a chemical with none gets no toxic zones.
 
 Flammable zones (ALOHA's defaults): red at 60 % of the lower explosive limit (flame pockets possible in a
 fluctuating plume), yellow at 10 % LEL. LEL values are offered only for a few gases whose figure is
@@ -22,12 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from yingji.hazmat.properties import PROPERTIES
 from yingji.hazmat.substances import AmbiguousSubstance, Substance, UnknownSubstance, find_substance, normalize_key
 
 from .constants import MOLAR_VOLUME_25C_L
 
 __all__ = [
     "AEGL_SOURCE",
+    "ERPG_SOURCE",
     "LEL_SOURCE",
     "AIR_MOLAR_MASS_G_MOL",
     "CHEMICALS",
@@ -42,6 +46,7 @@ __all__ = [
 
 AEGL_SOURCE: Final[str] = "U.S. EPA AEGL 60 分钟值（Acute Exposure Guideline Levels for Airborne Chemicals）(verify)"
 LEL_SOURCE: Final[str] = "爆炸下限 LEL：NIOSH Pocket Guide to Chemical Hazards (verify)"
+ERPG_SOURCE: Final[str] = "AIHA ERPG 应急响应计划指南值（该级无 AEGL，按 ALOHA 的次序改用 ERPG）(verify)"
 # Mean molar mass of dry air, g/mol: a gas heavier than this forms a dense cloud when released in bulk.
 AIR_MOLAR_MASS_G_MOL: Final[float] = 28.96
 HAZARDS: Final[tuple[str, ...]] = ("toxic", "flammable")
@@ -55,9 +60,10 @@ class Chemical:
     name: str
     name_en: str
     molar_mass_g_mol: float
-    aegl_60min_ppm: tuple[float, float, float] | None = None  # AEGL-1, AEGL-2, AEGL-3 (verify)
+    aegl_60min_ppm: tuple[float | None, float | None, float | None] | None = None  # AEGL-1/2/3 (verify)
     lel_percent: float | None = None  # lower explosive limit, % by volume in air (verify)
     aliases: tuple[str, ...] = ()
+    erpg_ppm: tuple[float | None, float | None, float | None] | None = None  # ERPG-1/2/3, the fall-back
 
     @property
     def denser_than_air(self) -> bool:
@@ -110,7 +116,7 @@ class NoThresholds(LookupError):
         known = chemical if isinstance(chemical, Chemical) else None
         if hazard == "toxic":
             hint = "；可用 hazard=flammable 计算可燃区" if known and known.lel_percent else ""
-            message = f"“{chemical.name}”没有收录 AEGL 值（ERPG、PAC/TEEL 尚未收录），无法计算毒性威胁区{hint}"
+            message = f"“{chemical.name}”没有收录 AEGL 或 ERPG 值（PAC/TEEL 尚未收录），无法计算毒性威胁区{hint}"
         else:
             hint = "；可用 hazard=toxic 计算毒性威胁区" if known and known.aegl_60min_ppm else ""
             message = f"“{chemical.name}”没有收录爆炸下限（LEL），无法计算可燃区{hint}"
@@ -151,7 +157,22 @@ def find_chemical(ref: str) -> Chemical:
         raise UnknownChemical(ref.strip()) from exc
     if substance.cas and substance.cas[0] in _BY_CAS:
         return _BY_CAS[substance.cas[0]]
-    raise NoThresholds(substance, "toxic")
+    found = _from_catalogue(substance)
+    if found is None:
+        raise NoThresholds(substance, "toxic")
+    return found
+
+
+def _from_catalogue(substance: Substance) -> Chemical | None:
+    """A catalogue entry with a molar mass and some level of concern (AEGL, ERPG or LEL), as a Chemical."""
+    props = PROPERTIES.get(substance.name)
+    if props is None or props.molar_mass_g_mol is None:
+        return None
+    if props.aegl_ppm is None and props.erpg_ppm is None and props.lel_percent is None:
+        return None
+    return Chemical(substance.cas[0] if substance.cas else "", substance.name, substance.name_en or "",
+                    props.molar_mass_g_mol, aegl_60min_ppm=props.aegl_ppm, lel_percent=props.lel_percent,
+                    erpg_ppm=props.erpg_ppm)
 
 
 _TOXIC_ZONES: Final[tuple[tuple[str, str, int], ...]] = (("red", "AEGL-3", 2), ("orange", "AEGL-2", 1),
@@ -170,11 +191,17 @@ def thresholds(chemical: Chemical, hazard: str = "toxic") -> tuple[Threshold, ..
         raise ValueError(f"危害类型应为 toxic（毒性）或 flammable（可燃）（实际为“{hazard}”）")
     mass = chemical.molar_mass_g_mol
     if hazard == "toxic":
-        if chemical.aegl_60min_ppm is None:
+        levels = []
+        for zone, level, i in _TOXIC_ZONES:
+            aegl = chemical.aegl_60min_ppm[i] if chemical.aegl_60min_ppm else None
+            erpg = chemical.erpg_ppm[i] if chemical.erpg_ppm else None
+            if aegl is not None:
+                levels.append(Threshold(zone, level, aegl, aegl * mass / MOLAR_VOLUME_25C_L, AEGL_SOURCE))
+            elif erpg is not None:
+                levels.append(Threshold(zone, f"ERPG-{i + 1}", erpg, erpg * mass / MOLAR_VOLUME_25C_L, ERPG_SOURCE))
+        if not levels:
             raise NoThresholds(chemical, hazard)
-        return tuple(Threshold(zone, level, chemical.aegl_60min_ppm[i],
-                               chemical.aegl_60min_ppm[i] * mass / MOLAR_VOLUME_25C_L, AEGL_SOURCE)
-                     for zone, level, i in _TOXIC_ZONES)
+        return tuple(levels)
     if chemical.lel_percent is None:
         raise NoThresholds(chemical, hazard)
     lel_ppm = chemical.lel_percent * 10_000.0  # 1 % by volume = 10 000 ppm

@@ -38,7 +38,14 @@ from yingji.core.geo import (
 )
 
 from .constants import MAX_RELIABLE_DISTANCE_M
-from .dispersion import PointQuery, briggs_sigmas, check_point_query, plume_concentration, validity_limits
+from .dispersion import (
+    PointQuery,
+    briggs_sigmas,
+    check_point_query,
+    plume_concentration,
+    puff_sigmas,
+    validity_limits,
+)
 from .toxicity import AIR_MOLAR_MASS_G_MOL, Chemical, Threshold
 
 __all__ = [
@@ -70,7 +77,12 @@ _BISECT_STEPS: Final[int] = 100
 
 @dataclass(frozen=True)
 class Release:
-    """A continuous release and the weather it meets. wind_from_deg: where the wind blows FROM."""
+    """A release and the weather it meets: continuous (``q_g_s``) or, with ``mass_g``, an instantaneous puff.
+
+    wind_from_deg: where the wind blows FROM. A puff's footprint is where its passing peak reaches the level:
+    at each distance x the peak ground concentration as the puff's centre goes by (t = x/u), with CCPS puff
+    sigmas at travel x, and the crosswind fall-off exp(−y²/2σy²) around it.
+    """
 
     q_g_s: float
     u_m_s: float
@@ -80,15 +92,27 @@ class Release:
     lat: float
     terrain: str = "rural"
     h_m: float = 0.0
+    mass_g: float | None = None
+
+    @property
+    def is_puff(self) -> bool:
+        return self.mass_g is not None
 
 
 def check_release(release: Release) -> dict[str, str]:
     """Problems with the release, by field, in Chinese; empty when threat_zones can draw it."""
-    problems = check_point_query(PointQuery(model="plume", u_m_s=release.u_m_s, stability=release.stability,
-                                            x_m=1.0, terrain=release.terrain, q_g_s=release.q_g_s,
-                                            h_m=release.h_m))
-    if "q_g_s" not in problems and release.q_g_s == 0:
-        problems["q_g_s"] = "泄漏速率必须大于 0 g/s"
+    if release.is_puff:
+        problems = check_point_query(PointQuery(model="puff", u_m_s=release.u_m_s, stability=release.stability,
+                                                x_m=1.0, terrain=release.terrain, mass_g=release.mass_g, t_s=1.0,
+                                                h_m=release.h_m))
+        if "mass_g" not in problems and release.mass_g == 0:
+            problems["mass_g"] = "瞬时泄漏量必须大于 0 g"
+    else:
+        problems = check_point_query(PointQuery(model="plume", u_m_s=release.u_m_s, stability=release.stability,
+                                                x_m=1.0, terrain=release.terrain, q_g_s=release.q_g_s,
+                                                h_m=release.h_m))
+        if "q_g_s" not in problems and release.q_g_s == 0:
+            problems["q_g_s"] = "泄漏速率必须大于 0 g/s"
     deg = release.wind_from_deg
     if not math.isfinite(deg) or not 0 <= deg <= 360:
         problems["wind_from_deg"] = f"风向应为 0–360°（风的来向，正北为 0°，顺时针）（实际为 {deg:g}）"
@@ -104,7 +128,13 @@ def check_release(release: Release) -> dict[str, str]:
 
 # --- the footprint in the plume's own frame -----------------------------------------------------------
 def centreline_concentration(release: Release, x_m: npt.ArrayLike) -> FloatArray:
-    """Ground-level concentration on the plume axis (g/m³) at downwind distances x > 0."""
+    """Ground-level concentration on the axis (g/m³) at downwind distances x > 0: the steady plume's, or the
+    puff's peak as its centre passes x (M / ((2π)^1.5 σy² σz) · 2·exp(−H²/2σz²), CCPS sigmas at travel x)."""
+    if release.mass_g is not None:
+        sigma_y, sigma_z = puff_sigmas(x_m, release.stability)
+        vertical = 2.0 * np.exp(-(release.h_m**2) / (2.0 * sigma_z**2))
+        return np.asarray(release.mass_g / ((2.0 * math.pi) ** 1.5 * sigma_y**2 * sigma_z) * vertical,
+                          dtype=np.float64)
     return plume_concentration(release.q_g_s, release.u_m_s, release.h_m, release.stability, release.terrain,
                                x_m, 0.0, 0.0)
 
@@ -150,7 +180,10 @@ def downwind_extent(release: Release, threshold_g_m3: float) -> Extent | None:
 
 def half_width(release: Release, threshold_g_m3: float, x_m: npt.ArrayLike) -> FloatArray:
     """Crosswind half-width (m) of the ground footprint C ≥ T at x: σy · sqrt(2 ln(C(x,0,0)/T)), 0 outside."""
-    sigma_y, _ = briggs_sigmas(x_m, release.stability, release.terrain)
+    if release.is_puff:
+        sigma_y, _ = puff_sigmas(x_m, release.stability)
+    else:
+        sigma_y, _ = briggs_sigmas(x_m, release.stability, release.terrain)
     ratio = np.maximum(centreline_concentration(release, x_m) / threshold_g_m3, 1.0)
     return np.asarray(sigma_y * np.sqrt(2.0 * np.log(ratio)), dtype=np.float64)
 
@@ -294,8 +327,16 @@ def _limits(release: Release, zones: Iterable[Zone]) -> list[str]:
         limits += [f"{zone.label}{m}" for m in validity_limits(extent.end_m, release.u_m_s) if m not in wind]
     if not _GRID_ZONE_LON[0] <= release.lon <= _GRID_ZONE_LON[1]:
         limits.append(f"泄漏源经度 {release.lon:g}° 在 EPSG:4529 投影带（121.5°–124.5°E）之外：威胁区形状有投影变形")
-    limits.append("高斯烟羽筛查估算：假定平坦开阔地面、风向风速和稳定度在 60 分钟内不变、泄漏持续且气体为中性浮力；"
-                  "未计烟羽抬升、建筑物与地形影响、沉降和浓度时间平均修正")
+    if release.is_puff:
+        limits.append("高斯烟团筛查估算（瞬时泄漏）：威胁区为烟团经过各处时的地面峰值浓度达到阈值的范围，"
+                      "按 CCPS 烟团扩散参数；峰值暴露远短于 60 分钟，与 60 分钟 AEGL 比较偏保守；"
+                      "假定平坦开阔地面、风向风速和稳定度不变")
+        travel_min = MAX_RELIABLE_DISTANCE_M / release.u_m_s / 60.0
+        if travel_min > 60:
+            limits.append(f"烟团到达 10 km 需 {travel_min:.0f} 分钟，超过 60 分钟后风况可能变化，远处结果不可靠")
+    else:
+        limits.append("高斯烟羽筛查估算：假定平坦开阔地面、风向风速和稳定度在 60 分钟内不变、泄漏持续且气体为中性浮力；"
+                      "未计烟羽抬升、建筑物与地形影响、沉降和浓度时间平均修正")
     return limits
 
 
@@ -315,7 +356,7 @@ def chemical_limits(chemical: Chemical, hazard: str) -> list[str]:
 
 
 def threat_zones(release: Release, levels: Sequence[Threshold], *, samples: int = DEFAULT_SAMPLES) -> ZoneSet:
-    """Every level's ground footprint for a continuous release, placed on the map, with the model's limits.
+    """Every level's ground footprint of a continuous release or a puff, placed on the map, with the limits.
 
     :param levels: the levels of concern, most severe (highest) first, e.g. toxicity.thresholds(...).
     :raises ValueError: the release has problems (check_release names them by field).

@@ -38,8 +38,10 @@ class SourceIn(Schema):
 
 class ZonesIn(Schema):
     chemical: str = Field(description="化学品中文名、英文名或 CAS 号（如 氯、chlorine、7782-50-5）")
-    hazard: str = Field("toxic", description="toxic（AEGL 毒性区）| flammable（爆炸下限可燃区）")
-    q_g_s: float = Field(description="连续泄漏速率 g/s（> 0）")
+    hazard: str = Field("toxic", description="toxic（AEGL 毒性区，无 AEGL 的级别用 ERPG）| flammable（爆炸下限可燃区）")
+    model: str = Field("plume", description="plume（连续泄漏，给 q_g_s）| puff（瞬时泄漏，给 mass_g）")
+    q_g_s: float | None = Field(None, description="连续泄漏速率 g/s（> 0）")
+    mass_g: float | None = Field(None, description="瞬时泄漏量 g（> 0）")
     u_m_s: float = Field(description="释放高度处风速 m/s（> 0）")
     wind_from_deg: float = Field(description="风向：风的来向，正北为 0°，顺时针 0–360")
     stability: str = Field(description="Pasquill–Gifford 稳定度 A–F")
@@ -51,7 +53,7 @@ class ZonesIn(Schema):
 class ZonePropertiesOut(Schema):
     zone: str = Field(description="red | orange | yellow")
     label: str
-    level: str = Field(description="AEGL-3 | AEGL-2 | AEGL-1 | 60% LEL | 10% LEL")
+    level: str = Field(description="AEGL-3 | AEGL-2 | AEGL-1 | ERPG-3 | ERPG-2 | ERPG-1 | 60% LEL | 10% LEL")
     threshold_ppm: float
     threshold_mg_m3: float
     max_distance_m: float = Field(description="下风最远距离 m（0：未达到）")
@@ -107,10 +109,23 @@ class ZonesOut(Schema):
 def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[toxicity.Threshold, ...]]:
     """Every problem with the request at once, by field; the release and levels when there are none."""
     problems: dict[str, str] = {}
-    release = zones.Release(q_g_s=payload.q_g_s, u_m_s=payload.u_m_s, wind_from_deg=payload.wind_from_deg,
+    model = payload.model.strip().lower()
+    if model not in ("plume", "puff"):
+        problems["model"] = f"模型应为 plume（连续泄漏）或 puff（瞬时泄漏）（实际为“{payload.model}”）"
+    elif model == "plume" and payload.q_g_s is None:
+        problems["q_g_s"] = "连续泄漏（plume）需要泄漏速率 q_g_s（g/s）"
+    elif model == "puff" and payload.mass_g is None:
+        problems["mass_g"] = "瞬时泄漏（puff）需要泄漏量 mass_g（g）"
+    elif model == "plume" and payload.mass_g is not None:
+        problems["mass_g"] = "连续泄漏（plume）模型不使用 mass_g"
+    elif model == "puff" and payload.q_g_s is not None:
+        problems["q_g_s"] = "瞬时泄漏（puff）模型不使用 q_g_s"
+    release = zones.Release(q_g_s=payload.q_g_s or 0.0, u_m_s=payload.u_m_s, wind_from_deg=payload.wind_from_deg,
                             stability=payload.stability.strip().upper(), terrain=payload.terrain.strip().lower(),
-                            h_m=payload.h_m, lon=payload.source.lon, lat=payload.source.lat)
-    problems.update(zones.check_release(release))
+                            h_m=payload.h_m, lon=payload.source.lon, lat=payload.source.lat,
+                            mass_g=payload.mass_g if model == "puff" else None)
+    if not problems:
+        problems.update(zones.check_release(release))
     levels: tuple[toxicity.Threshold, ...] = ()
     hazard = payload.hazard.strip().lower()
     if hazard not in toxicity.HAZARDS:
@@ -167,9 +182,11 @@ def _inside(request: HttpRequest, zone_set: zones.ZoneSet) -> dict[str, dict[str
     return inside
 
 
-@router.post("/dispersion/zones", response=ZonesOut, by_alias=True, summary="危险化学品泄漏威胁区（红/橙/黄）")
+@router.post("/dispersion/zones", response=ZonesOut, by_alias=True,
+             summary="危险化学品泄漏威胁区（红/橙/黄；连续泄漏或瞬时烟团）")
 def dispersion_zones(request: HttpRequest, payload: ZonesIn) -> dict[str, Any]:
-    """Red / orange / yellow ground footprints at AEGL-3/2/1 (or 60 % / 10 % LEL) of a continuous release,
+    """Red / orange / yellow ground footprints at AEGL-3/2/1 (ERPG per tier without one; or 60 % / 10 % LEL) of a
+    continuous release or an instantaneous puff,
     what lies inside each, and the model's limits; population sums the villages' residents where known."""
     problems, release, levels = _problems(payload)
     if problems:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("hazmat/chemicals/", views.chemicals_view, name="chemicals"),
     path("hazmat/major-hazards/", views.major_hazards_view, name="major_hazards"),
     path("hazmat/units/<int:pk>/", views.unit_view, name="unit"),
+    path("hazmat/import/", views.import_inventories_view, name="import"),
     path("hazmat/ledger/", views.ledger_view, name="ledger"),
     path("hazmat/ledger/movements/", views.record_movement_view, name="record_movement"),
     path("hazmat/ledger/stocktakes/", views.record_stocktake_view, name="record_stocktake"),

@@ -8,7 +8,7 @@ field by field and writes nothing.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,10 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yingji.core import tabular
 from yingji.core.scoping import Principal
 from yingji.registry.models import Enterprise
 
 from . import catalogue, ledger_queries, ledger_services, queries, waybills
+from .inventory_import import COLUMNS as INVENTORY_COLUMNS
+from .inventory_import import ImportReport, import_inventories
 from .models import BalanceStatus, Movement, MovementKind, MovementStatus
 
 NAV = {"nav_part": "apps"}
@@ -86,6 +89,26 @@ def major_hazards_view(request: HttpRequest) -> HttpResponse:
         units = units.filter(grade=int(grade))
     return render(request, "hazmat/major_hazards.html", {**NAV, "units": units[:500], "counts": counts,
                                                          "grade": grade, "total": sum(counts.values())})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_inventories_view(request: HttpRequest) -> HttpResponse:
+    """Units and their maximum quantities from an Excel/CSV sheet: a dry run first, then all rows or none."""
+    report: ImportReport | None = None
+    failure = ""
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if request.method == "POST" and upload is None:
+        failure = _("请选择要导入的 Excel 或 CSV 文件")
+    elif upload is not None:
+        dry_run = request.POST.get("dry_run") == "on"
+        try:
+            report = import_inventories(cast(BinaryIO, upload), upload.name or "upload.xlsx", actor=request.user,
+                                        dry_run=dry_run)
+        except tabular.TabularError as exc:
+            failure = str(exc)
+    return render(request, "hazmat/import.html", {**NAV, "columns": INVENTORY_COLUMNS, "report": report,
+                                                  "failure": failure})
 
 
 @login_required

@@ -13,6 +13,7 @@ urlpatterns = [
     path("worksafety/permits/<int:pk>/edit/", views.permit_form_view, name="permit_edit"),
     path("worksafety/permits/<int:pk>/step/<slug:step>/", views.permit_step_view, name="permit_step"),
     path("worksafety/permits/<int:pk>/print/", views.permit_print_view, name="permit_print"),
+    path("worksafety/permits/<int:pk>/pdf/", views.permit_pdf_view, name="permit_pdf"),
     path("worksafety/tools/", views.tool_list_view, name="tools"),
     path("worksafety/tools/<int:pk>/scan/", views.tool_scan_view, name="tool_scan"),
 ]

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yingji.core.pdf import MissingFont
 from yingji.core.roles import Role
 from yingji.core.scoping import Principal
 
@@ -23,6 +24,7 @@ from . import constants as c
 from . import locks, queries, rules, services
 from .api import permit_detail
 from .models import Permit, PermitStatus, SpotCheckResult, Tool, ToolKind
+from .permit_pdf import permit_pdf
 from .tool_api import scan_url
 
 TZ = ZoneInfo(c.TIME_ZONE)
@@ -239,6 +241,19 @@ def permit_print_view(request: HttpRequest, pk: int) -> HttpResponse:
                       for code, text in rules.checklist(c.WorkType(permit.work_type))],
         "standard": c.STANDARD,
     })
+
+
+@login_required
+def permit_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same permit as a PDF file (fpdf2, the server's CJK font embedded); 503 saying why without a font."""
+    permit = queries.visible_permit(request.user, pk)
+    try:
+        body = permit_pdf(permit, permit_detail(permit))
+    except MissingFont as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''permit-{permit.number}.pdf"
+    return response
 
 
 def _qr_svg(request: HttpRequest, tool: Any) -> str:
