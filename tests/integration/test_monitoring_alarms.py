@@ -7,13 +7,14 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.integration.monitoring_support import T0, GasDetector, batch, gas_detector, post
 from yingji.core import events
 from yingji.core.events import InProcessBackend
 from yingji.core.models import AuditEvent
 from yingji.monitoring import evaluation, rule_binding
-from yingji.monitoring.models import Alarm, AlarmCategory, AlarmStatus, ChannelRuleState
+from yingji.monitoring.models import Alarm, AlarmCategory, AlarmStatus, Channel, ChannelRuleState
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +215,17 @@ def test_create_device_through_the_api_checks_the_pack(people: Any, enterprise_a
     assert unknown.status_code == 422
     token = client.post(f"/api/v1/monitoring/devices/{created.json()['id']}/credentials")
     assert token.status_code == 201 and token.json()["token"].startswith("yjd_")
+
+
+def test_chosen_channels_put_their_newest_reading_on_the_stream(gas_a: GasDetector, heard: list[events.Event],
+                                                               django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        feed(gas_a, [5.0, 6.0])
+    assert [e.topic for e in heard] == []  # not chosen: readings stay off the stream
+    Channel.objects.filter(pk=gas_a.channel.pk).update(publish_readings=True, updated_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        feed(gas_a, [7.0, 8.0, 9.0], start_s=20)
+    (event,) = heard
+    assert event.topic == "monitoring.reading" and event.scope.enterprise_id == gas_a.device.enterprise_id
+    assert (event.payload["channel_id"], event.payload["value"], event.payload["count"]) == (gas_a.channel.pk, 9.0, 3)
+    assert event.payload["time"] == (T0 + timedelta(seconds=40)).isoformat()

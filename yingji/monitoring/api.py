@@ -101,6 +101,7 @@ class ChannelOut(Schema):
     range_max: float | None
     sample_interval_s: float
     design_value: float | None
+    publish_readings: bool
     rule_overrides: dict[str, float]
 
 
@@ -130,6 +131,7 @@ class ChannelIn(Schema):
     range_max: float | None = None
     sample_interval_s: float = 30
     design_value: float | None = None
+    publish_readings: bool = Field(False, description="读数存储后推送到实时事件流（monitoring.reading）")
     rule_overrides: dict[str, float] = Field(default_factory=dict)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -22,10 +22,13 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from yingji.core import events
+from yingji.core.scoping import facts_of
+
 from . import reading_store
 from .constants import FUTURE_TOLERANCE, MAX_READINGS_PER_REQUEST
 from .evaluation import evaluate
-from .models import Channel
+from .models import Channel, Device
 from .rule_binding import ChannelRef
 from .rules import Reading
 
@@ -167,8 +170,10 @@ def _check(index: int, item: Any, latest: datetime, times: dict[Any, datetime | 
     return _Valid(index, ref, at, float(value))
 
 
+# Event topic of a streaming channel's newest reading (Channel.publish_readings).
+READING_TOPIC = "monitoring.reading"
 # Versions as text: they only need comparing, and SQLite would otherwise parse two datetimes per channel.
-_REF_FIELDS = ("pk", "device_id", "metric", "version", "device__code", "device_version")
+_REF_FIELDS = ("pk", "device_id", "metric", "version", "device__code", "device_version", "publish_readings")
 
 
 def _resolve(refs: set[int | str], writer: Writer) -> dict[int | str, ChannelRef]:
@@ -187,8 +192,8 @@ def _resolve(refs: set[int | str], writer: Writer) -> dict[int | str, ChannelRef
                     .annotate(version=Cast("updated_at", CharField()),
                               device_version=Cast("device__updated_at", CharField())).values_list(*_REF_FIELDS))
     found: dict[int | str, ChannelRef] = {}
-    for pk, device_id, metric, updated_at, code, device_updated_at in rows:
-        ref = ChannelRef(pk, device_id, f"{code}/{metric}", (updated_at, device_updated_at))
+    for pk, device_id, metric, updated_at, code, device_updated_at, streams in rows:
+        ref = ChannelRef(pk, device_id, f"{code}/{metric}", (updated_at, device_updated_at), bool(streams))
         found[pk] = found[ref.reference] = ref
     return found
 
@@ -243,7 +248,21 @@ def ingest(items: Sequence[Any], *, writer: Writer, now: datetime | None = None)
         if fresh:
             new[refs[pk]] = fresh
     evaluate(new)
+    streaming = {ref: readings for ref, readings in new.items() if ref.streams}
+    if streaming:
+        _publish_latest(streaming)
     return [r for r in results if r is not None]
+
+
+def _publish_latest(streaming: Mapping[ChannelRef, Sequence[Reading]]) -> None:
+    """The newest stored reading of each streaming channel on the event stream (once per batch, after commit)."""
+    devices = {d.pk: d for d in Device.objects.filter(pk__in={ref.device_id for ref in streaming})}
+    for ref, readings in streaming.items():
+        last = max(readings, key=lambda r: r.at)
+        events.publish(READING_TOPIC, {"kind": "monitoring.reading", "channel_id": ref.pk, "device_id": ref.device_id,
+                                       "reference": ref.reference, "time": last.at.isoformat(),
+                                       "value": last.value, "count": len(readings)},
+                       scope=facts_of(devices[ref.device_id]))
 
 
 def refused_as_unwritable(results: Sequence[ReadingResult]) -> str | None:

@@ -130,8 +130,9 @@ def save_rule_states(states: dict[int, dict[str, Any]]) -> None:
         )
 
 
-def device_channel_rows(device_id: int) -> list[tuple[int, int, str, str, str, str]]:
-    """Every channel of one device as (id, device id, metric, version, device code, device version).
+def device_channel_rows(device_id: int) -> list[tuple[int, int, str, str, str, str, bool]]:
+    """Every channel of one device as (id, device id, metric, version, device code, device version, whether its
+    readings are published on the event stream).
 
     The versions are ``updated_at`` as text (compared, never parsed). Raw SQL: for a device's batch the
     ORM's query building cost more than the query.
@@ -141,7 +142,8 @@ def device_channel_rows(device_id: int) -> list[tuple[int, int, str, str, str, s
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT c.{quote('id')}, c.{quote('device_id')}, c.{quote('metric')}, "  # noqa: S608 - quoted names
-            f"CAST(c.{quote('updated_at')} AS TEXT), d.{quote('code')}, CAST(d.{quote('updated_at')} AS TEXT) "
+            f"CAST(c.{quote('updated_at')} AS TEXT), d.{quote('code')}, CAST(d.{quote('updated_at')} AS TEXT), "
+            f"c.{quote('publish_readings')} "
             f"FROM {channel} c JOIN {device} d ON d.{quote('id')} = c.{quote('device_id')} "
             f"WHERE c.{quote('device_id')} = %s",
             [device_id],

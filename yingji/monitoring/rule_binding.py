@@ -33,6 +33,7 @@ class ChannelRef:
     device_id: int
     reference: str
     version: tuple[Hashable, Hashable]
+    streams: bool = False  # its new readings go on the event stream (Channel.publish_readings)
 
 
 _rules_cache: dict[tuple[int, tuple[Hashable, Hashable]], ChannelRules] = {}

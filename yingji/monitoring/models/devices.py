@@ -91,6 +91,8 @@ class Channel(TimeStampedModel):
     sample_interval_s = models.FloatField("采样周期（秒）", default=30)
     design_value = models.FloatField("设计值", null=True, blank=True,
                                      help_text="储罐液位、温度、压力的阈值按设计值的比例设定")
+    publish_readings = models.BooleanField("实时推送读数", default=False,
+                                           help_text="读数存储后推送到实时事件流（设备页曲线、指挥大屏）；关键通道才勾选")
     rule_overrides = models.JSONField("规则参数覆盖", default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
