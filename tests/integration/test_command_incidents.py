@@ -11,6 +11,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from tests.integration.monitoring_support import batch, gas_detector
+from tests.integration.monitoring_support import post as post_readings
 from yingji.command import incidents, incidents_api
 from yingji.command.models import (
     Incident,
@@ -291,3 +293,48 @@ def test_api_literals_match_the_model_choices() -> None:
     assert set(get_args(incidents_api.SourceName)) == set(IncidentSource.values)
     assert set(get_args(incidents_api.StatusName)) == set(IncidentStatus.values)
     assert set(get_args(incidents_api.HandKind)) == {k.value for k in incidents.HAND_WRITTEN_KINDS}
+
+
+def test_an_alarm_becomes_an_incident_once(people: Any, enterprise_a: Any, client_for: Any) -> None:
+    gas = gas_detector("GAS-INC-1", enterprise_a, people.officer_a)
+    assert post_readings(gas.client(), batch(gas.channel.pk, [10.0, 60.0])).status_code == 200
+    alarm = gas.channel.alarms.get()
+    client = client_for(people.officer_a)
+    url = "/api/v1/command/incidents/from-alarm"
+    response = client.post(url, {"alarm": alarm.pk, "incident_type": "hazmat_release"},
+                           content_type="application/json")
+    assert response.status_code == 201, response.content
+    incident = response.json()
+    assert (incident["source"], incident["enterprise_id"], incident["incident_type"]) == (
+        "alarm", enterprise_a.pk, "hazmat_release")
+    assert incident["title"].startswith("可燃气体探测器 GAS-INC-1：")
+    assert any(f"报警编号 {alarm.pk}" in e["text"] and e["data"].get("alarm") == alarm.pk
+               for e in incident["timeline"])
+    again = client.post(url, {"alarm": alarm.pk}, content_type="application/json")
+    assert again.status_code == 422 and "已转为事件" in again.json()["detail"][0]["message"]
+    other = client_for(people.officer_b).post(url, {"alarm": alarm.pk}, content_type="application/json")
+    assert other.status_code == 422 and other.json()["detail"][0]["field"] == "alarm"
+
+
+def test_situation_reports_cover_what_happened_since_the_last(people: Any, client_for: Any) -> None:
+    client = client_for(people.emergency_officer)
+    incident = client.post("/api/v1/command/incidents", {"title": "储罐泄漏", "incident_type": "hazmat_release",
+                                                         "source": "phone", "address": "石化园区"},
+                           content_type="application/json").json()
+    base = f"/api/v1/command/incidents/{incident['id']}"
+    client.post(f"{base}/timeline", {"kind": "decision", "text": "设置 500 米警戒区"}, content_type="application/json")
+    first = client.get(f"{base}/sitrep").json()
+    assert first["number"] == 1 and first["title"].startswith("关于储罐泄漏的首报")
+    assert any("设置 500 米警戒区" in line for s in first["sections"] for line in s["lines"])
+    deadline = client.get(f"{base}/deadlines").json()[0]
+    sent = client.post(f"{base}/sitreps", {"report_to": deadline["report_to"]}, content_type="application/json")
+    assert sent.status_code == 201, sent.content
+    assert client.get(f"{base}/deadlines").json()[0]["done_at"] is not None  # the countdown stops
+    client.post(f"{base}/timeline", {"kind": "decision", "text": "下风向村庄开始疏散"}, content_type="application/json")
+    second = client.get(f"{base}/sitrep").json()
+    lines = [line for s in second["sections"] for line in s["lines"]]
+    assert second["number"] == 2 and "第2次续报" in second["title"]
+    assert any("下风向村庄开始疏散" in line for line in lines)
+    assert not any("设置 500 米警戒区" in line for line in lines)  # already reported
+    blank = client.post(f"{base}/sitreps", {"report_to": " "}, content_type="application/json")
+    assert blank.status_code == 422 and blank.json()["detail"][0]["field"] == "report_to"

@@ -18,6 +18,7 @@ from yingji.command.models import (
     Dispatch,
     EvacuationPlan,
     Incident,
+    ResourceRequest,
     ResponsePlan,
     SupplyDemand,
     SupplyOrder,
@@ -31,13 +32,16 @@ DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
     ("/incidents/{pk}", "get"): None,
     ("/incidents/{pk}", "patch"): {"deaths": 40},
     ("/incidents/{pk}/timeline", "post"): {"kind": "note", "text": "越权写入"},
+    ("/incidents/{pk}/sitrep", "get"): None,
+    ("/incidents/{pk}/sitreps", "post"): {"report_to": "县级安全生产监督管理部门"},  # before the closing below
     ("/incidents/{pk}/status", "post"): {"status": "closed", "summary": "越权结案"},
     ("/incidents/{pk}/deadlines", "get"): None,
 }
 # The stateless calculators (they read no stored incident; routing's registry reads are walked in its own tests).
 STATELESS = {"/incidents/classify", "/dispersion/point", "/dispersion/stability", "/dispersion/zones", "/routes",
              "/nearest", "/isochrones"}
-COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans", "/plans", "/tasks", "/roads/import"}
+COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans", "/plans", "/tasks", "/roads/import",
+               "/incidents/from-alarm", "/requests"}
 # Response paths, by what their {pk} is (B's incident, the bureau's plan, B's task or dispatch) and A's request.
 RESPONSE_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/incidents/{pk}/plans", "get"): ("incident", None),
@@ -60,6 +64,10 @@ RESPONSE_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/incidents/{pk}/injects", "get"): ("incident", None),
     ("/incidents/{pk}/injects", "put"): ("incident", [{"at_minutes": 1, "text": "越权注入"}]),
     ("/incidents/{pk}/drill-score", "get"): ("incident", None),
+    ("/incidents/{pk}/requests", "get"): ("incident", None),
+    ("/incidents/{pk}/requests", "post"): ("incident", {"to_department": 0, "what": "越权请求"}),
+    ("/requests/{pk}/answer", "post"): ("request", {"decision": "accept"}),
+    ("/requests/{pk}/fulfil", "post"): ("request", {}),
 }
 # Paths whose {pk} is B's evacuation plan, supply plan or supply order, with what A's officer sends.
 RESETTLEMENT_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
@@ -169,7 +177,10 @@ def test_enterprise_a_cannot_reach_enterprise_b_response(people: Any, department
                                due_at=b_incident.reported_at)
     dispatch = Dispatch.objects.create(incident=b_incident, resource_kind="rescue-teams", resource_id=1,
                                        resource_name="救援队", dispatched_at=b_incident.reported_at)
-    ids = {"incident": b_incident.pk, "plan": plan.pk, "task": task.pk, "dispatch": dispatch.pk}
+    request = ResourceRequest.objects.create(incident=b_incident, from_department=departments.emergency,
+                                             to_department=departments.fire, what="乙石化泡沫车")
+    ids = {"incident": b_incident.pk, "plan": plan.pk, "task": task.pk, "dispatch": dispatch.pk,
+           "request": request.pk}
     client = client_for(people.officer_a)
     for (path, method), (kind, body) in RESPONSE_REQUESTS.items():
         response = call(client, method, API + path.replace("{pk}", str(ids[kind])), body)

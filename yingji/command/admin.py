@@ -22,6 +22,7 @@ from .models import (
     PlanAction,
     PlanActivation,
     PlanGroup,
+    ResourceRequest,
     ResponsePlan,
     SupplyDemand,
     SupplyOrder,
@@ -180,3 +181,10 @@ class AfterActionReportAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 class DrillInjectAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("incident", "at_minutes", "text", "released_at")
     list_select_related = ("incident",)
+
+
+@admin.register(ResourceRequest)
+class ResourceRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("incident", "from_department", "to_department", "what", "quantity", "status", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("incident", "from_department", "to_department")

@@ -140,3 +140,6 @@ router.add_router("/", response_router)
 from .assessment_api import router as assessment_router  # noqa: E402
 
 router.add_router("/", assessment_router)
+from .requests_api import router as requests_router  # noqa: E402
+
+router.add_router("/", requests_router)

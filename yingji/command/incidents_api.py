@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from yingji.monitoring.models import Alarm
+
 from . import incident_queries as queries
-from . import incidents
+from . import incidents, intake, sitrep
 from .models import Incident, TimelineEntry
 
 router = Router(tags=["incidents"])
@@ -200,6 +203,55 @@ def open_incident(request: HttpRequest, payload: IncidentIn) -> Status[Any]:
             del data[name]
     incident = incidents.open_incident(data, actor=request.user)
     return Status(201, _reloaded(request, incident))
+
+
+class FromAlarmIn(Schema):
+    alarm: int = Field(description="监测报警编号")
+    incident_type: TypeName = "production_safety"
+    title: str = Field("", max_length=200, description="省略时取设备名称与报警内容")
+
+
+@router.post("/incidents/from-alarm", response={201: IncidentDetailOut}, summary="由监测报警转为突发事件")
+def open_from_alarm(request: HttpRequest, payload: FromAlarmIn) -> Status[Any]:
+    """The alarm must be one the user can read; its device gives the place and the enterprise."""
+    alarm = Alarm.objects.for_user(request.user).select_related("channel__device").filter(pk=payload.alarm).first()
+    if alarm is None:
+        raise ValidationError({"alarm": f"报警 {payload.alarm} 不存在或超出您的查看范围"})
+    incident = intake.open_from_alarm(alarm, payload.dict(), actor=request.user)
+    return Status(201, _reloaded(request, incident))
+
+
+class SitrepSectionOut(Schema):
+    heading: str
+    lines: list[str]
+
+
+class SitrepOut(Schema):
+    number: int = Field(description="第几次报告（1 为首报）")
+    title: str
+    sections: list[SitrepSectionOut]
+    text: str
+
+
+class SitrepIn(Schema):
+    report_to: str = Field(..., max_length=100, description="报送对象，与报告时限中的名称一致时该时限记为已报")
+
+
+def _sitrep(report: sitrep.SituationReport) -> dict[str, Any]:
+    return {"number": report.number, "title": report.title, "text": report.text,
+            "sections": [{"heading": h, "lines": lines} for h, lines in report.sections]}
+
+
+@router.get("/incidents/{pk}/sitrep", response=SitrepOut, summary="生成下一次续报（自上次报告以来的进展）")
+def preview_sitrep(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _sitrep(sitrep.build(queries.visible_incident(request.user, pk)))
+
+
+@router.post("/incidents/{pk}/sitreps", response={201: SitrepOut},
+             summary="报送续报（记入时间线，对应报告时限记为已报）")
+def send_sitrep(request: HttpRequest, pk: int, payload: SitrepIn) -> Status[dict[str, Any]]:
+    report, _ = sitrep.send(queries.writable_incident(request.user, pk), payload.report_to, actor=request.user)
+    return Status(201, _sitrep(report))
 
 
 @router.get("/incidents/{pk}", response=IncidentDetailOut, summary="事件详情、时间线与报告时限")

@@ -22,10 +22,11 @@ from .plans import (
     Task,
     TaskStatus,
 )
+from .requests import RequestStatus, ResourceRequest
 from .supply import OrderStatus, SupplyDemand, SupplyOrder, SupplyPlan
 
 __all__ = ["AfterActionReport", "AreaSource", "Dispatch", "DispatchStatus", "DrillInject", "EvacuationAssignment",
            "EvacuationPlan", "EvacueeArrival", "ImprovementItem", "ImprovementStatus", "Incident", "IncidentSource",
            "IncidentStatus", "IncidentType", "Industry", "OrderStatus", "PlanAction", "PlanActivation", "PlanGroup",
-           "PlanStatus", "ResponsePlan", "ResponsePlanStatus", "SupplyDemand", "SupplyOrder", "SupplyPlan", "Task",
-           "TaskStatus", "TimelineEntry", "TimelineKind"]
+           "PlanStatus", "RequestStatus", "ResourceRequest", "ResponsePlan", "ResponsePlanStatus", "SupplyDemand",
+           "SupplyOrder", "SupplyPlan", "Task", "TaskStatus", "TimelineEntry", "TimelineKind"]
