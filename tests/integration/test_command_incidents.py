@@ -9,6 +9,7 @@ from typing import Any, get_args
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.integration.monitoring_support import batch, gas_detector
@@ -338,3 +339,25 @@ def test_situation_reports_cover_what_happened_since_the_last(people: Any, clien
     assert not any("设置 500 米警戒区" in line for line in lines)  # already reported
     blank = client.post(f"{base}/sitreps", {"report_to": " "}, content_type="application/json")
     assert blank.status_code == 422 and blank.json()["detail"][0]["field"] == "report_to"
+
+
+def test_attachments_are_checked_by_content_and_served_in_scope(people: Any, client_for: Any, settings: Any,
+                                                                tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(people.officer_a)
+    incident = client.post("/api/v1/command/incidents", {"title": "反应釜超压", "incident_type": "hazmat_release",
+                                                         "source": "field"}, content_type="application/json").json()
+    url = f"/api/v1/command/incidents/{incident['id']}/attachments"
+    pdf = SimpleUploadedFile("现场照片说明.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    made = client.post(url, {"file": pdf, "note": "现场负责人签字"})
+    assert made.status_code == 201, made.content
+    assert (made.json()["content_type"], made.json()["size"]) == ("application/pdf", 15)
+    disguised = SimpleUploadedFile("photo.jpg", b"MZ\x90\x00 not a picture", content_type="image/jpeg")
+    refused = client.post(url, {"file": disguised})
+    assert refused.status_code == 422 and "只接受" in refused.json()["detail"][0]["message"]
+    assert [a["original_name"] for a in client.get(url).json()] == ["现场照片说明.pdf"]
+    download = client.get(made.json()["url"])
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert client_for(people.officer_b).get(made.json()["url"]).status_code == 404
+    log = [e["text"] for e in client.get(f"/api/v1/command/incidents/{incident['id']}").json()["timeline"]]
+    assert "上传附件：现场照片说明.pdf（现场负责人签字）" in log

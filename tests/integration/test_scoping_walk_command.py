@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories
 from tests.scoping_walk import api_paths, assert_every_path_walked, call
@@ -42,6 +43,11 @@ STATELESS = {"/incidents/classify", "/dispersion/point", "/dispersion/stability"
              "/nearest", "/isochrones"}
 COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans", "/plans", "/tasks", "/roads/import",
                "/incidents/from-alarm", "/requests"}
+# Walked by hand in test_enterprise_a_cannot_reach_enterprise_b_attachments (a multipart body, a nested id).
+MULTIPART_OR_NESTED: dict[tuple[str, str], Any] = {
+    ("/incidents/{pk}/attachments", "post"): None,
+    ("/incidents/{pk}/attachments/{attachment_pk}", "get"): None,
+}
 # Response paths, by what their {pk} is (B's incident, the bureau's plan, B's task or dispatch) and A's request.
 RESPONSE_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/incidents/{pk}/plans", "get"): ("incident", None),
@@ -65,6 +71,7 @@ RESPONSE_REQUESTS: dict[tuple[str, str], tuple[str, Any]] = {
     ("/incidents/{pk}/injects", "put"): ("incident", [{"at_minutes": 1, "text": "越权注入"}]),
     ("/incidents/{pk}/drill-score", "get"): ("incident", None),
     ("/incidents/{pk}/requests", "get"): ("incident", None),
+    ("/incidents/{pk}/attachments", "get"): ("incident", None),
     ("/incidents/{pk}/requests", "post"): ("incident", {"to_department": 0, "what": "越权请求"}),
     ("/requests/{pk}/answer", "post"): ("request", {"decision": "accept"}),
     ("/requests/{pk}/fulfil", "post"): ("request", {}),
@@ -98,7 +105,7 @@ def a_incident(people: Any, enterprise_a: Any) -> Incident:
 def test_every_command_path_is_walked(people: Any, client_for: Any) -> None:
     paths = api_paths(client_for(people.admin), API)
     walked = {**DETAIL_REQUESTS, **{key: body for key, (_, body) in RESETTLEMENT_REQUESTS.items()},
-              **{key: body for key, (_, body) in RESPONSE_REQUESTS.items()}}
+              **{key: body for key, (_, body) in RESPONSE_REQUESTS.items()}, **MULTIPART_OR_NESTED}
     assert_every_path_walked(paths, walked, STATELESS | COLLECTIONS, API)
 
 
@@ -195,3 +202,17 @@ def test_enterprise_a_cannot_reach_enterprise_b_response(people: Any, department
     for (path, method), (kind, _) in RESPONSE_REQUESTS.items():
         if method == "get":
             assert bureau.get(API + path.replace("{pk}", str(ids[kind]))).status_code == 200, path
+
+
+def test_enterprise_a_cannot_reach_enterprise_b_attachments(people: Any, b_incident: Incident, client_for: Any,
+                                                            settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n%b\n"
+    mine = client_for(people.officer_b).post(f"{API}/incidents/{b_incident.pk}/attachments",
+                                             {"file": SimpleUploadedFile("b.pdf", pdf)})
+    assert mine.status_code == 201, mine.content
+    client = client_for(people.officer_a)
+    assert client.post(f"{API}/incidents/{b_incident.pk}/attachments",
+                       {"file": SimpleUploadedFile("a.pdf", pdf)}).status_code == 404
+    assert client.get(mine.json()["url"]).status_code == 404
+    assert b_incident.attachments.count() == 1

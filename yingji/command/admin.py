@@ -19,6 +19,7 @@ from .models import (
     EvacueeArrival,
     ImprovementItem,
     Incident,
+    IncidentAttachment,
     PlanAction,
     PlanActivation,
     PlanGroup,
@@ -188,3 +189,9 @@ class ResourceRequestAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("incident", "from_department", "to_department", "what", "quantity", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("incident", "from_department", "to_department")
+
+
+@admin.register(IncidentAttachment)
+class IncidentAttachmentAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ("original_name", "incident", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_select_related = ("incident", "uploaded_by")

@@ -10,15 +10,17 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from yingji.monitoring.models import Alarm
 
+from . import attachments, incidents, intake, sitrep
 from . import incident_queries as queries
-from . import incidents, intake, sitrep
-from .models import Incident, TimelineEntry
+from .models import Incident, IncidentAttachment, TimelineEntry
 
 router = Router(tags=["incidents"])
 
@@ -252,6 +254,44 @@ def preview_sitrep(request: HttpRequest, pk: int) -> dict[str, Any]:
 def send_sitrep(request: HttpRequest, pk: int, payload: SitrepIn) -> Status[dict[str, Any]]:
     report, _ = sitrep.send(queries.writable_incident(request.user, pk), payload.report_to, actor=request.user)
     return Status(201, _sitrep(report))
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    note: str
+    uploaded_at: datetime
+    url: str
+
+
+def _attachment(a: IncidentAttachment) -> dict[str, Any]:
+    return {"id": a.pk, "original_name": a.original_name, "content_type": a.content_type, "size": a.size,
+            "note": a.note, "uploaded_at": a.uploaded_at,
+            "url": f"/api/v1/command/incidents/{a.incident_id}/attachments/{a.pk}"}
+
+
+@router.get("/incidents/{pk}/attachments", response=list[AttachmentOut], summary="事件附件")
+def list_attachments(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    incident = queries.visible_incident(request.user, pk)
+    return [_attachment(a) for a in IncidentAttachment.objects.filter(incident=incident)]
+
+
+@router.post("/incidents/{pk}/attachments", response={201: AttachmentOut},
+             summary="上传事件附件（照片、PDF、Word、Excel，≤ 20 MB）")
+def upload_attachment(request: HttpRequest, pk: int, file: File[UploadedFile], note: Form[str] = "") -> Status[Any]:
+    incident = queries.writable_incident(request.user, pk)
+    attachment = attachments.attach(incident, file.name or "附件", file.read(), actor=request.user, note=note)
+    return Status(201, _attachment(attachment))
+
+
+@router.get("/incidents/{pk}/attachments/{attachment_pk}", summary="下载事件附件（仅限有权查看该事件的用户）")
+def download_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    incident = queries.visible_incident(request.user, pk)
+    attachment = get_object_or_404(IncidentAttachment, pk=attachment_pk, incident=incident)
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, as_attachment=True,
+                        filename=attachment.original_name)
 
 
 @router.get("/incidents/{pk}", response=IncidentDetailOut, summary="事件详情、时间线与报告时限")

@@ -1,6 +1,7 @@
 """Command's stored records: incidents and timelines, response plans, tasks and dispatches, evacuation, supply."""
 
 from .assessment import AfterActionReport, DrillInject, ImprovementItem, ImprovementStatus
+from .attachments import IncidentAttachment
 from .evacuation import AreaSource, EvacuationAssignment, EvacuationPlan, EvacueeArrival, PlanStatus
 from .incidents import (
     Incident,
@@ -26,7 +27,8 @@ from .requests import RequestStatus, ResourceRequest
 from .supply import OrderStatus, SupplyDemand, SupplyOrder, SupplyPlan
 
 __all__ = ["AfterActionReport", "AreaSource", "Dispatch", "DispatchStatus", "DrillInject", "EvacuationAssignment",
-           "EvacuationPlan", "EvacueeArrival", "ImprovementItem", "ImprovementStatus", "Incident", "IncidentSource",
-           "IncidentStatus", "IncidentType", "Industry", "OrderStatus", "PlanAction", "PlanActivation", "PlanGroup",
-           "PlanStatus", "RequestStatus", "ResourceRequest", "ResponsePlan", "ResponsePlanStatus", "SupplyDemand",
-           "SupplyOrder", "SupplyPlan", "Task", "TaskStatus", "TimelineEntry", "TimelineKind"]
+           "EvacuationPlan", "EvacueeArrival", "ImprovementItem", "ImprovementStatus", "Incident",
+           "IncidentAttachment", "IncidentSource", "IncidentStatus", "IncidentType", "Industry", "OrderStatus",
+           "PlanAction", "PlanActivation", "PlanGroup", "PlanStatus", "RequestStatus", "ResourceRequest",
+           "ResponsePlan", "ResponsePlanStatus", "SupplyDemand", "SupplyOrder", "SupplyPlan", "Task", "TaskStatus",
+           "TimelineEntry", "TimelineKind"]
