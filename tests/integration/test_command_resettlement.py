@@ -122,6 +122,9 @@ def test_min_cost_assignment_places_the_cheapest_600_and_counts_the_rest(county:
     client = client_for(people.emergency_officer)
     assert client.get(f"{API}/evacuation/plans/{plan['id']}").json()["assignments"] == plan["assignments"]
     assert [row["id"] for row in client.get(f"{API}/evacuation/plans").json()] == [plan["id"]]
+    printed = client.get(f"/command/evacuation/{plan['id']}/print/").content.decode()
+    assert "东安置点（安排 400 人）" in printed and "测试二村" in printed and "尚无安置点的人员" in printed
+    assert client_for(people.officer_a).get(f"/command/evacuation/{plan['id']}/print/").status_code == 404
 
 
 def test_a_travel_limit_leaves_the_far_shelter_out(county: dict[str, Any], people: Any, client_for: Any) -> None:

@@ -9,4 +9,5 @@ app_name = "command"
 urlpatterns = [
     path("command/", views.incidents_view, name="incidents"),
     path("command/incidents/<int:pk>/", views.board_view, name="board"),
+    path("command/evacuation/<int:pk>/print/", views.evacuation_print_view, name="evacuation_print"),
 ]

@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from . import incident_queries, response
-from .models import IncidentStatus, IncidentType
+from .models import EvacuationPlan, IncidentStatus, IncidentType
 
 
 @login_required
@@ -53,5 +54,19 @@ def _board_strings() -> dict[str, str]:
         "minutes": _("分钟"), "none": _("暂无"), "failed": _("操作失败"), "people": _("人"),
         "zonePeople": _("威胁区内人口约 {n} 人"), "noPeople": _("威胁区内人口未知"),
         "planMade": _("已编制疏散方案：需疏散 {total} 人，已安排 {placed} 人，未能安置 {unplaced} 人"),
-        "live": _("实时"), "offline": _("连接中断，正在重连…"),
+        "live": _("实时"), "offline": _("连接中断，正在重连…"), "printPlan": _("打印疏散方案"),
     }
+
+
+@login_required
+def evacuation_print_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evacuation plan on paper: per shelter, which villages go there, how many people, how far and how long."""
+    plan = get_object_or_404(EvacuationPlan.objects.for_user(request.user).select_related("incident"), pk=pk)
+    rows = list(plan.assignments.select_related("village", "shelter").order_by("shelter__name", "travel_s"))
+    by_shelter: dict[str, list[Any]] = {}
+    for row in rows:
+        by_shelter.setdefault(row.shelter.name if row.shelter else "", []).append(row)
+    arrived = plan.arrivals.aggregate(n=Sum("people"))["n"] or 0
+    return render(request, "command/evacuation_print.html", {
+        "plan": plan, "groups": [(name, group, sum(r.people for r in group)) for name, group in by_shelter.items()
+                                 if name], "unplaced": by_shelter.get("", []), "arrived": arrived})

@@ -196,8 +196,14 @@
         if (a.route) L.geoJSON(a.route, { style: { color: "#2b8a3e", weight: 3, dashArray: "6 4" } })
           .bindTooltip(esc(a.village) + " → " + esc(a.shelter) + " · " + a.people + " " + esc(T.people)).addTo(evacLayer);
       });
-      document.getElementById("evacuation-summary").textContent = T.planMade.replace("{total}", plan.people_total)
-        .replace("{placed}", plan.people_placed).replace("{unplaced}", plan.people_unplaced);
+      var summary = document.getElementById("evacuation-summary");
+      summary.textContent = T.planMade.replace("{total}", plan.people_total)
+        .replace("{placed}", plan.people_placed).replace("{unplaced}", plan.people_unplaced) + " ";
+      var print = document.createElement("a");
+      print.href = "/command/evacuation/" + plan.id + "/print/";
+      print.target = "_blank";
+      print.textContent = T.printPlan;
+      summary.appendChild(print);
       refresh();
     }).catch(fail);
   });
