@@ -284,9 +284,11 @@ def register_arrival(plan: EvacuationPlan, data: Mapping[str, Any], *, actor: An
         raise ValidationError({"status": f"方案当前为“{plan.get_status_display()}”，下达后才能登记安置"})
     spec = spec_for("shelters")
     assert spec is not None
-    shelter = visible(spec, actor).select_for_update().filter(pk=data.get("shelter")).first()
-    if shelter is None:
+    found = visible(spec, actor).filter(pk=data.get("shelter")).values_list("pk", flat=True).first()
+    if found is None:
         raise ValidationError({"shelter": f"避难场所 {data.get('shelter')} 不存在或超出您的查看范围"})
+    # Locked by primary key alone: PostgreSQL refuses FOR UPDATE on the outer joins of the scope filter.
+    shelter = Shelter.objects.select_for_update().get(pk=found)
     if not Shelter.objects.writable_by(actor).filter(pk=shelter.pk).exists():
         raise PermissionDenied(f"超出您的数据权限范围：不能登记{shelter.name}的安置人员")
     arrival = EvacueeArrival(
