@@ -41,6 +41,7 @@
   L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
   map.attributionControl.setPrefix(false);
   // The flex layout settles after the script starts: size the map (and its canvas) to the final box.
+  // Jumps, not animated zooms: the canvas redraws once, at the end, so a tablet never shows a half-drawn map.
   setTimeout(function () { map.invalidateSize(); }, 0);
   window.addEventListener("resize", function () { map.invalidateSize(); });
   if (el.dataset.tileUrl) L.tileLayer(el.dataset.tileUrl, { maxZoom: 18 }).addTo(map);
@@ -160,7 +161,7 @@
         return '<li class="item" data-testid="nearest"><div><strong>' + esc(item.name) + '</strong><div class="muted">' +
           Math.round(item.time_s / 60) + " " + esc(T.minutes) + " · " + (item.length_m / 1000).toFixed(1) + " km</div></div><div class=\"item-actions\">" + send + "</div></li>";
       });
-      if (data.items.length) map.fitBounds(forceLayer.getBounds().extend(here), { padding: [40, 40] });
+      if (data.items.length) map.fitBounds(forceLayer.getBounds().extend(here), { padding: [40, 40], animate: false });
     }).catch(fail);
   });
   var zones = null;
@@ -180,7 +181,7 @@
         L.geoJSON(feature, { style: { color: ZONE_COLOURS[feature.properties.zone], weight: 2, fillOpacity: 0.25 } })
           .bindTooltip(esc(feature.properties.label)).addTo(zoneLayer);
       });
-      if (zoneLayer.getLayers().length) map.fitBounds(zoneLayer.getBounds(), { padding: [30, 30] });
+      if (zoneLayer.getLayers().length) map.fitBounds(zoneLayer.getBounds(), { padding: [30, 30], animate: false });
       document.getElementById("zones-summary").textContent =
         data.population != null ? T.zonePeople.replace("{n}", data.population) : T.noPeople;
       document.getElementById("evacuate").hidden = !data.features.some(function (f) { return f.geometry; });
