@@ -191,6 +191,26 @@ def test_resume_after_a_long_stop_needs_reanalysis(people: Any, enterprise_a: An
     assert client.post(f"{API}/permits/{permit.pk}/resume").json()["status"] == "in_progress"
 
 
+def test_a_stale_confined_space_reading_stops_the_work(people: Any, enterprise_a: Any, approvers: Approvers,
+                                                       client_for: Any, heard: list[events.Event],
+                                                       django_capture_on_commit_callbacks: Any) -> None:
+    permit = in_progress(enterprise_a, people.officer_a, approvers)  # a confined-space permit
+    assert services.suspend_overdue_analyses() == 0  # the analysis it started on is minutes old
+    # §6: continuous detection with a reading recorded every 2 h; the last one is 121 minutes old.
+    permit.gas_analyses.update(sampled_at=timezone.now() - timedelta(minutes=121))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.suspend_overdue_analyses() == 1
+    permit.refresh_from_db()
+    assert permit.status == PermitStatus.SUSPENDED
+    assert any(e.payload.get("verb") == "analysis_overdue" and "每 2 小时" in e.payload["reason"] for e in heard)
+    client = client_for(people.officer_a)
+    refused = client.post(f"{API}/permits/{permit.pk}/resume")
+    assert refused.status_code == 422 and "每 2 小时" in messages(refused)[0]
+    passing_gas(permit, people.officer_a, minutes_ago=0.5)
+    assert client.post(f"{API}/permits/{permit.pk}/resume").json()["status"] == "in_progress"
+    assert services.suspend_overdue_analyses() == 0
+
+
 def test_permit_past_its_validity_expires(people: Any, enterprise_a: Any, approvers: Approvers,
                                           client_for: Any) -> None:
     permit = in_progress(enterprise_a, people.officer_a, approvers)

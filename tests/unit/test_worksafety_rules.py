@@ -278,3 +278,20 @@ def test_expiry_is_the_planned_end() -> None:
 @given(st.floats(min_value=0, max_value=80, allow_nan=False))
 def test_beaufort_is_monotonic(speed: float) -> None:
     assert rules.beaufort(speed) <= rules.beaufort(speed + 0.5)
+
+
+NOON = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.mark.parametrize(("work_type", "last_pass", "words"), [
+    (WorkType.CONFINED_SPACE, NOON - timedelta(minutes=119), None),  # a reading within 2 h: current
+    (WorkType.CONFINED_SPACE, NOON - timedelta(minutes=121), "121 分钟前"),  # §6: every 2 h
+    (WorkType.CONFINED_SPACE, None, "没有合格记录"),
+    (WorkType.HOT_WORK, NOON.replace(hour=7), None),  # analysed this morning
+    (WorkType.HOT_WORK, NOON - timedelta(days=1), "每日作业前"),  # §5: yesterday's analysis is not today's
+    (WorkType.HEIGHT, None, None),  # no gas analysis for height work
+])
+def test_analysis_must_stay_current_during_work(work_type: WorkType, last_pass: datetime | None,
+                                                 words: str | None) -> None:
+    problem = rules.analysis_overdue(work_type, last_pass, NOON)
+    assert (problem is None) if words is None else (problem is not None and words in problem)

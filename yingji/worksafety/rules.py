@@ -420,6 +420,20 @@ def resume_problem(work_type: WorkType, level: str, suspended_at: datetime, last
     return start_problem(work_type, fresh, now)
 
 
+def analysis_overdue(work_type: WorkType, last_pass_at: datetime | None, now: datetime) -> str | None:
+    """During work the analysis must stay current: confined space records a passing reading at least every
+    2 h of continuous detection (§6); hot work is re-analysed every day before work (§5). None when current."""
+    chapter = c.WORK_TYPE_CHAPTER[work_type]
+    if work_type is WorkType.CONFINED_SPACE and (last_pass_at is None
+                                                  or now - last_pass_at > c.CONFINED_READING_INTERVAL):
+        since = "没有合格记录" if last_pass_at is None else \
+            f"最近一次合格记录在 {int((now - last_pass_at).total_seconds() // 60)} 分钟前"
+        return f"受限空间作业须连续检测并每 2 小时记录一次：{since}（{chapter}）"
+    if work_type is WorkType.HOT_WORK and (last_pass_at is None or local(last_pass_at).date() < local(now).date()):
+        return f"动火作业每日作业前须重新进行气体分析：今天尚无合格分析（{chapter}）"
+    return None
+
+
 def is_expired(planned_end: datetime, now: datetime) -> bool:
     """A permit is valid until its planned end, which `check_plan` keeps within the type's validity."""
     return now > planned_end

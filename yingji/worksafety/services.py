@@ -145,6 +145,25 @@ def expire_if_due(permit: Permit, now: datetime | None = None) -> bool:
     return True
 
 
+def suspend_overdue_analyses(now: datetime | None = None) -> int:
+    """`yingji worksafety_tick`: stop work whose analysis went stale — a confined space without a passing
+    reading for 2 h, hot work without today's analysis. Resuming then needs a fresh passing analysis."""
+    now = now or timezone.now()
+    stopped = 0
+    running = Permit.objects.filter(status=PermitStatus.IN_PROGRESS,
+                                    work_type__in=(WorkType.CONFINED_SPACE, WorkType.HOT_WORK)).order_by("pk")
+    for permit in list(running):
+        reason = rules.analysis_overdue(WorkType(permit.work_type), last_passing_analysis(permit, now), now)
+        if reason is None:
+            continue
+        with transaction.atomic():
+            permit = _suspend(permit, actor=None, check_scope=False)
+            events.publish(PERMIT_TOPIC, {**_payload(permit, "analysis_overdue"), "reason": reason},
+                           scope=facts_of(permit))
+        stopped += 1
+    return stopped
+
+
 def expire_due(now: datetime | None = None) -> int:
     """`yingji worksafety_tick`: expire every permit past its validity; returns how many."""
     now = now or timezone.now()
@@ -381,8 +400,9 @@ def _resume(permit: Permit, *, actor: Any) -> Permit:
     permit, before = _transition(permit, actor=actor, allowed=(PermitStatus.SUSPENDED,), doing="恢复作业")
     now = timezone.now()
     assert permit.suspended_at is not None
-    problem = rules.resume_problem(WorkType(permit.work_type), permit.level, permit.suspended_at,
-                                   last_passing_analysis(permit, now), now)
+    last_pass = last_passing_analysis(permit, now)
+    problem = (rules.resume_problem(WorkType(permit.work_type), permit.level, permit.suspended_at, last_pass, now)
+               or rules.analysis_overdue(WorkType(permit.work_type), last_pass, now))
     if problem:
         raise ValidationError({"gas_analysis": problem})
     permit.status, permit.suspended_at = PermitStatus.IN_PROGRESS, None
