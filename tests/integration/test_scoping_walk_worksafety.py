@@ -30,6 +30,7 @@ PERMIT_REQUESTS: dict[tuple[str, str], Any] = {
     ("/permits/{pk}/suspend", "post"): None,
     ("/permits/{pk}/resume", "post"): None,
     ("/permits/{pk}/complete", "post"): None,
+    ("/permits/{pk}/renew", "post"): {"planned_end": "2030-01-01T08:00:00+08:00"},
     ("/permits/{pk}/close", "post"): None,
     ("/permits/{pk}/cancel", "post"): None,
     ("/permits/{pk}/gas-analyses", "get"): None,

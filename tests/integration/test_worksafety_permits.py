@@ -283,3 +283,26 @@ def test_permit_list_queries_do_not_grow_with_rows(people: Any, enterprise_a: An
     with django_assert_max_num_queries(6):  # session, user, count, page (enterprise joined)
         response = client.get(f"{API}/permits", {"limit": 100})
     assert response.json()["count"] == 12
+
+
+def test_temporary_power_is_renewed_up_to_30_days(people: Any, enterprise_a: Any, approvers: Approvers,
+                                                  client_for: Any) -> None:
+    permit = in_progress(enterprise_a, people.officer_a, approvers, work_type="temporary_power", hours=24)
+    client = client_for(people.officer_a)
+    url = f"{API}/permits/{permit.pk}/renew"
+    renewed = client.post(url, {"planned_end": (permit.planned_start + timedelta(days=15)).isoformat()},
+                          content_type="application/json")
+    assert renewed.status_code == 200, renewed.content
+    again = client.post(url, {"planned_end": (permit.planned_start + timedelta(days=30)).isoformat()},
+                        content_type="application/json")
+    assert again.status_code == 200, again.content
+    beyond = client.post(url, {"planned_end": (permit.planned_start + timedelta(days=31)).isoformat()},
+                         content_type="application/json")
+    assert beyond.status_code == 422 and "总计不超过 30 天" in messages(beyond)[0]
+    permit.refresh_from_db()
+    assert permit.planned_end == permit.planned_start + timedelta(days=30)
+    assert AuditEvent.objects.filter(action="worksafety.permit.renew").count() == 2
+    hot = in_progress(enterprise_a, people.officer_a, approvers, work_type="confined_space")
+    refused = client.post(f"{API}/permits/{hot.pk}/renew", {"planned_end": (hot.planned_end + timedelta(hours=1))
+                                                            .isoformat()}, content_type="application/json")
+    assert refused.status_code == 422 and "不能延期" in messages(refused)[0]

@@ -295,3 +295,22 @@ def test_analysis_must_stay_current_during_work(work_type: WorkType, last_pass: 
                                                  words: str | None) -> None:
     problem = rules.analysis_overdue(work_type, last_pass, NOON)
     assert (problem is None) if words is None else (problem is not None and words in problem)
+
+
+START = datetime(2026, 12, 1, 8, 0, tzinfo=SH)
+
+
+@pytest.mark.parametrize(("work_type", "current_days", "new_days", "words"), [
+    (WorkType.TEMPORARY_POWER, 15, 29, None),  # +14 days, 29 in all
+    (WorkType.TEMPORARY_POWER, 15, 30, None),  # exactly the 30-day ceiling (§10)
+    (WorkType.TEMPORARY_POWER, 20, 31, "总计不超过 30 天"),
+    (WorkType.TEMPORARY_POWER, 1, 17, "每次延期不超过 15 天"),
+    (WorkType.TEMPORARY_POWER, 15, 14, "须晚于"),
+    (WorkType.HOT_WORK, 1, 2, "不能延期"),
+])
+def test_only_temporary_power_is_renewed_within_30_days(work_type: WorkType, current_days: int, new_days: int,
+                                                         words: str | None) -> None:
+    level = "2" if work_type is WorkType.HOT_WORK else "single"
+    problem = rules.renewal_problem(work_type, level, START, START + timedelta(days=current_days),
+                                    START + timedelta(days=new_days))
+    assert (problem is None) if words is None else (problem is not None and words in problem)

@@ -7,11 +7,12 @@ Reads go through `queries` (the reader's scope; 404 outside it), writes through 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 
 from yingji.core.exports import stream_export
 
@@ -194,6 +195,17 @@ _step("resume", "恢复作业（中断超时须重新分析）", services.resume
 _step("complete", "完工", services.complete_work)
 _step("close", "关闭归档", services.close_permit)
 _step("cancel", "作废", services.cancel_permit)
+
+
+class RenewIn(Schema):
+    planned_end: datetime = Field(description="延期后的结束时间（带时区）")
+
+
+@router.post("/permits/{pk}/renew", response=PermitDetailOut,
+             summary="临时用电作业票延期（每次 ≤ 15 天，总计 ≤ 30 天）")
+def renew_permit(request: HttpRequest, pk: int, payload: RenewIn) -> dict[str, Any]:
+    permit = services.renew_permit(queries.visible_permit(request.user, pk), payload.planned_end, actor=request.user)
+    return _reloaded(request, permit)
 
 
 @router.post("/permits/{pk}/approve", response=PermitDetailOut, summary="审批（按规定角色依次审批）")

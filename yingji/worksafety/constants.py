@@ -266,6 +266,7 @@ class WorksafetyAudit(StrEnum):
     PERMIT_CLOSE = "worksafety.permit.close"
     PERMIT_CANCEL = "worksafety.permit.cancel"
     PERMIT_EXPIRE = "worksafety.permit.expire"
+    PERMIT_RENEW = "worksafety.permit.renew"
     GAS_ANALYSIS = "worksafety.gas.record"
     SPOT_CHECK = "worksafety.spotcheck.record"
     TOOL_REGISTER = "worksafety.tool.register"

@@ -434,6 +434,28 @@ def analysis_overdue(work_type: WorkType, last_pass_at: datetime | None, now: da
     return None
 
 
+def renewal_problem(work_type: WorkType, level: str, planned_start: datetime, current_end: datetime,
+                    new_end: datetime) -> str | None:
+    """Only temporary power is renewed (延期): each time by at most its validity, never beyond 30 days (§10)."""
+    if work_type is not WorkType.TEMPORARY_POWER:
+        return f"{c.WORK_TYPE_LABELS[work_type]}不能延期：超过有效期须重新办理作业票"
+    if timezone_naive(new_end):
+        return "延期后的结束时间须带时区"
+    if new_end <= current_end:
+        return f"延期后的结束时间须晚于当前结束时间 {local(current_end):%m-%d %H:%M}"
+    step = validity(work_type, level)
+    if new_end - current_end > step:
+        return f"每次延期不超过 {duration_text(step)}"
+    if new_end - planned_start > c.TEMPORARY_POWER_ABSOLUTE_MAX:
+        total = duration_text(c.TEMPORARY_POWER_ABSOLUTE_MAX)
+        return f"临时用电作业票含延期总计不超过 {total}（{c.WORK_TYPE_CHAPTER[work_type]}）"
+    return None
+
+
+def timezone_naive(moment: datetime) -> bool:
+    return moment.tzinfo is None or moment.utcoffset() is None
+
+
 def is_expired(planned_end: datetime, now: datetime) -> bool:
     """A permit is valid until its planned end, which `check_plan` keeps within the type's validity."""
     return now > planned_end

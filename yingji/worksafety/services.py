@@ -411,6 +411,26 @@ def _resume(permit: Permit, *, actor: Any) -> Permit:
     return permit
 
 
+def renew_permit(permit: Permit, new_end: datetime, *, actor: Any) -> Permit:
+    """Temporary power only: move the end later, by at most 15 days a time and 30 days in all (§10)."""
+    _refuse_if_expired(permit)
+    return _renew(permit, new_end, actor=actor)
+
+
+@transaction.atomic
+def _renew(permit: Permit, new_end: datetime, *, actor: Any) -> Permit:
+    permit, before = _transition(permit, actor=actor, allowed=(PermitStatus.APPROVED, *ACTIVE_STATUSES),
+                                 doing="延期")
+    problem = rules.renewal_problem(WorkType(permit.work_type), permit.level, permit.planned_start,
+                                    permit.planned_end, new_end)
+    if problem:
+        raise ValidationError({"planned_end": problem})
+    permit.planned_end = new_end
+    permit.save()
+    _announce(permit, A.PERMIT_RENEW, "renewed", actor=actor, before=before)
+    return permit
+
+
 def complete_work(permit: Permit, *, actor: Any) -> Permit:
     """In progress or suspended → completed (the site is cleared; the tools lock again)."""
     _refuse_if_expired(permit)
