@@ -100,17 +100,9 @@ def backfill(upload: BinaryIO, filename: str, device: Device, *, actor: Any, dry
                 on_valid_row=lambda _n, v: valid.append((v["channel_id"], v["time"], v["value"])),
             )
     except tabular.TabularError as exc:
-        outcome.errors.append({"row": exc.row, "column": exc.column, "value": exc.value, "reason": exc.reason})
-        outcome.error_count, outcome.message = 1, f"文件无法导入：{exc.message}"
+        outcome.unreadable(exc)
         return outcome
-    outcome.total_rows, outcome.valid_rows = report.total_rows, report.valid_rows
-    outcome.error_count = report.error_count
-    outcome.errors = [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason} for e in report.errors]
-    if dry_run:
-        outcome.message = f"试运行：{report.summary()}。未写入任何数据。"
-        return outcome
-    if report.error_count and not valid_rows_only:
-        outcome.message = f"{report.summary()}。文件有错误，未写入任何数据；请修改后重新导入，或选择“仅导入有效行”。"
+    if not outcome.checked(report, write=not dry_run, valid_rows_only=valid_rows_only):
         return outcome
     try:
         outcome.written, outcome.duplicate = _store(valid, device, filename, actor=actor)

@@ -6,7 +6,6 @@ Columns (Chinese header or field name): 企业 (credit code or name; an enterpri
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from yingji.core import audit, events, tabular
 from yingji.core.models import AuditAction
 from yingji.core.roles import Role
 from yingji.core.scoping import Principal, ScopeFacts
+from yingji.registry.importing import ImportOutcome
 from yingji.registry.models import Enterprise
 
 from .constants import TOPIC_RISK
@@ -49,19 +49,6 @@ COLUMNS = [
     tabular.Column("责任人", "responsible_person", tabular.text(50, min_len=1), required=True),
     tabular.Column("责任人电话", "responsible_phone", tabular.phone()),
 ]
-
-
-@dataclass
-class ImportOutcome:
-    """What an import did (or would do): counts, the first errors row by row, a summary in Chinese."""
-
-    dry_run: bool
-    total_rows: int = 0
-    valid_rows: int = 0
-    error_count: int = 0
-    written: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    message: str = ""
 
 
 class _RowCheck:
@@ -128,23 +115,13 @@ def import_risk_points(file: BinaryIO, filename: str, *, actor: Any, dry_run: bo
         with tabular.read_rows(file, filename) as reader:
             report = tabular.validate_table(reader, COLUMNS, row_validator=check, max_errors=200)
     except tabular.TabularError as exc:
-        outcome.error_count = 1
-        outcome.errors = [{"row": exc.row, "column": exc.column, "value": exc.value, "reason": exc.reason}]
-        outcome.message = f"文件无法导入：{exc.reason}"
-        return outcome
-    outcome.total_rows, outcome.valid_rows, outcome.error_count = (report.total_rows, report.valid_rows,
-                                                                   report.error_count)
-    outcome.errors = [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason}
-                      for e in report.errors]
+        return outcome.unreadable(exc)
     if report.total_rows > MAX_ROWS:
+        outcome.checked(report, write=False, valid_rows_only=False)
         outcome.message = f"一次最多导入 {MAX_ROWS} 行，文件有 {report.total_rows} 行"
         outcome.error_count += 1
         return outcome
-    if not report.ok:
-        outcome.message = f"{report.summary()}。文件有错误，未写入任何数据"
-        return outcome
-    if dry_run:
-        outcome.message = f"{report.summary()}。试运行，未写入"
+    if not outcome.checked(report, write=not dry_run, valid_rows_only=False):
         return outcome
     points = [_point(values) for _, values in report.rows]
     with transaction.atomic():

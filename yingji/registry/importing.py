@@ -44,6 +44,25 @@ class ImportOutcome:
     errors: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
 
+    def unreadable(self, exc: tabular.TabularError) -> ImportOutcome:
+        """The file could not be read at all: one error saying where and why; nothing is written."""
+        self.errors.append({"row": exc.row, "column": exc.column, "value": exc.value, "reason": exc.reason})
+        self.error_count, self.message = 1, f"文件无法导入：{exc.message}"
+        return self
+
+    def checked(self, report: tabular.ValidationReport, *, write: bool, valid_rows_only: bool) -> bool:
+        """Take pass one's report; True when pass two may write: not a dry run, and no error unless the user
+        chose to import only the valid rows. Otherwise the message says why nothing was written."""
+        self.total_rows, self.valid_rows, self.error_count = report.total_rows, report.valid_rows, report.error_count
+        self.errors = [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason} for e in report.errors]
+        if not write:
+            self.message = f"试运行：{report.summary()}。未写入任何数据。"
+            return False
+        if report.error_count and not valid_rows_only:
+            self.message = f"{report.summary()}。文件有错误，未写入任何数据；请修改后重新导入，或选择“仅导入有效行”。"
+            return False
+        return True
+
 
 def _choice_mapping(f: models.Field) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
@@ -368,18 +387,10 @@ def _validate_and_write(
                 on_valid_row=spool.add if spool is not None else None,
             )
     except tabular.TabularError as exc:
-        outcome.errors.append({"row": exc.row, "column": exc.column, "value": exc.value, "reason": exc.reason})
-        outcome.error_count, outcome.message = 1, f"文件无法导入：{exc.message}"
+        return outcome.unreadable(exc)
+    if not outcome.checked(report, write=spool is not None, valid_rows_only=valid_rows_only):
         return outcome
-    outcome.total_rows, outcome.valid_rows = report.total_rows, report.valid_rows
-    outcome.error_count = report.error_count
-    outcome.errors = [{"row": e.row, "column": e.column, "value": e.value, "reason": e.reason} for e in report.errors]
-    if spool is None:
-        outcome.message = f"试运行：{report.summary()}。未写入任何数据。"
-        return outcome
-    if report.error_count and not valid_rows_only:
-        outcome.message = f"{report.summary()}。文件有错误，未写入任何数据；请修改后重新导入，或选择“仅导入有效行”。"
-        return outcome
+    assert spool is not None  # checked() allows writing only with a spool (not a dry run)
     outcome.written = _write(spec, spool, filename, actor, progress)
     outcome.message = f"{report.summary()}。已导入 {outcome.written} 行。"
     return outcome
