@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Incident
@@ -24,6 +24,15 @@ def visible_incident(user: Any, pk: int) -> Incident:
 def writable_incident(user: Any, pk: int) -> Incident:
     """One incident the user may change; 404 when it is outside their scope."""
     return get_object_or_404(Incident.objects.writable_by(user).select_related("enterprise"), pk=pk)
+
+
+def readable_or_addressed(model: type[Model], user: Any, department_field: str) -> QuerySet[Any]:
+    """Rows of incidents the user may read, plus every row addressed to the user's own department (a task or a
+    request the department works even when it cannot see the incident)."""
+    department_id = getattr(user, "department_id", None)
+    own = Q(**{f"{department_field}_id": department_id}) if department_id else Q(pk__in=[])
+    readable = model.objects.for_user(user).values("pk")  # type: ignore[attr-defined]
+    return model.objects.filter(Q(pk__in=readable) | own)  # type: ignore[attr-defined]
 
 
 def linked_incident(user: Any, pk: Any, field: str = "incident") -> Incident | None:

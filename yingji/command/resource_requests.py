@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from yingji.core import audit, events
@@ -22,6 +22,7 @@ from yingji.core.records import ensure_may_change
 from yingji.core.scoping import facts_of
 
 from . import incidents
+from .incident_queries import readable_or_addressed
 from .models import Incident, IncidentStatus, RequestStatus, ResourceRequest, TimelineKind
 
 TOPIC = "command.request"
@@ -30,9 +31,7 @@ ANSWERS = {"accept": RequestStatus.ACCEPTED, "decline": RequestStatus.DECLINED}
 
 def visible_requests(user: Any) -> QuerySet[ResourceRequest]:
     """Requests of incidents the user may read, plus every request made to the user's own department."""
-    own = Q(to_department_id=user.department_id) if getattr(user, "department_id", None) else Q(pk__in=[])
-    readable = ResourceRequest.objects.for_user(user).values("pk")
-    return ResourceRequest.objects.filter(Q(pk__in=readable) | own).select_related(
+    return readable_or_addressed(ResourceRequest, user, "to_department").select_related(
         "incident", "from_department", "to_department")
 
 

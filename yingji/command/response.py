@@ -26,6 +26,7 @@ from yingji.registry.queries import visible
 from yingji.registry.resources import spec_for
 
 from . import incidents
+from .incident_queries import readable_or_addressed
 from .models import (
     Dispatch,
     DispatchStatus,
@@ -244,9 +245,7 @@ def activate_plan(incident: Incident, plan: ResponsePlan, *, actor: Any, at: dat
 
 def visible_tasks(user: Any) -> QuerySet[Task]:
     """Tasks of incidents the user may read, plus every task given to the user's own department."""
-    own = Q(department_id=user.department_id) if getattr(user, "department_id", None) else Q(pk__in=[])
-    readable = Task.objects.for_user(user).values("pk")
-    return Task.objects.filter(Q(pk__in=readable) | own).select_related("department", "incident")
+    return readable_or_addressed(Task, user, "department").select_related("department", "incident")
 
 
 def may_work_on(task: Task, actor: Any) -> bool:
