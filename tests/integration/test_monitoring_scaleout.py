@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 
 from tests.integration.monitoring_support import GasDetector, at, gas_detector
 from tests.integration.test_monitoring_mqtt import TIMEOUT, Device, RunningConsumer, broker  # noqa: F401 (fixture)
@@ -50,10 +51,10 @@ def _until(condition: Any, timeout: float = 3 * TIMEOUT) -> bool:
 
 def test_two_workers_in_a_shared_group_split_the_load_and_store_each_reading_once(broker: int,  # noqa: F811
                                                                                   gas_a: GasDetector) -> None:
-    """Each reading is stored once and answered `stored` once. A message may be delivered twice — the test
-    database (shared-cache in-memory SQLite) answers concurrent writers "table is locked", the worker then
-    leaves the message unacknowledged and reconnects, and Mosquitto has been seen to deliver it both to that
-    session and to the other member — and the second delivery is answered `duplicate`."""
+    """Each reading is stored once. Delivery is at least once both ways: the test database (shared-cache
+    in-memory SQLite) answers concurrent writers "table is locked", the worker then leaves the message
+    unacknowledged and reconnects — Mosquitto redelivers the reading (answered `duplicate` if the first try
+    had committed) and resends the worker's unconfirmed QoS 1 answers, so the device may see an answer twice."""
     workers = [SharedWorker(broker, n).start() for n in (1, 2)]
     assert {w.consumer.topic_filter for w in workers} == {"$share/ingest/yingji/v1/devices/+/readings"}
     device = Device(broker, "GAS-A1")
@@ -64,10 +65,17 @@ def test_two_workers_in_a_shared_group_split_the_load_and_store_each_reading_onc
             answers.append(device.answers.get_nowait())
         return sum(a["stored"] for a in answers)
 
+    def readings_stored() -> int:
+        try:
+            return Reading.objects.filter(channel=gas_a.channel).count()
+        except OperationalError:  # "table is locked" while a worker writes: ask again
+            return -1
+
     try:
         for i in range(MESSAGES):
             device.publish({"metric": "combustible_gas", "time": at(10 * i), "value": 1.0})
-        assert _until(lambda: stored_answers() >= MESSAGES)
+        # Resent answers can arrive before the last readings are stored, so wait for the store itself.
+        assert _until(lambda: stored_answers() >= MESSAGES and readings_stored() == MESSAGES)
         time.sleep(0.5)  # late redeliveries, if any, show up now
         stored_answers()
     finally:
@@ -75,11 +83,11 @@ def test_two_workers_in_a_shared_group_split_the_load_and_store_each_reading_onc
         for worker in workers:
             worker.stop()
     handled = [w.consumer.handled for w in workers]
-    assert min(handled) > 0 and sum(handled) == len(answers), handled  # both took part; one answer per handling
+    assert min(handled) > 0 and sum(handled) >= MESSAGES, handled  # both took part, every message handled
     outcomes = [(a["stored"], a["duplicate"], a["rejected"]) for a in answers]
-    assert outcomes.count((1, 0, 0)) == MESSAGES
+    assert outcomes.count((1, 0, 0)) >= MESSAGES
     assert set(outcomes) <= {(1, 0, 0), (0, 1, 0)}  # anything beyond one per reading is a harmless duplicate
-    assert Reading.objects.filter(channel=gas_a.channel).count() == MESSAGES
+    assert Reading.objects.filter(channel=gas_a.channel).count() == MESSAGES  # the store saw each reading once
 
 
 @pytest.mark.parametrize(("text", "expected"), [("127.0.0.1:1884", ("127.0.0.1", 1884)),
