@@ -1,16 +1,19 @@
 """Command maths on the demo county: threat zones (plume and puff), routing and isochrones, and the evacuation
-transportation problem at county size. Pure modules only (no database): the demo road network comes from
+transportation problem at county size; then routing on a synthetic city grid of more than 100 000 edges, each
+figure beside networkx's time for the same query when networkx is installed (`pip install networkx`; it is
+not a dependency of Yingji). Pure modules only (no database): the demo road network comes from
 yingji.core.demo_geography, villages and shelters are the demo's sizes.
 
 Not a test: it prints figures and never fails on them. See bench/README.md.
 
     python bench/bench_command.py
-    python bench/bench_command.py --runs 50
+    python bench/bench_command.py --runs 50 --grid 300
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import statistics
 import sys
@@ -22,13 +25,24 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+from scipy.spatial import cKDTree  # noqa: E402
 from shapely.geometry import mapping  # noqa: E402
 
 from yingji.command.allocation import Party, allocate  # noqa: E402
-from yingji.command.routing import RoadSegment, build_network  # noqa: E402
+from yingji.command.routing import RoadNetwork, RoadSegment, build_network  # noqa: E402
 from yingji.command.toxicity import find_chemical, thresholds  # noqa: E402
 from yingji.command.zones import Release, threat_zones  # noqa: E402
 from yingji.core import demo_geography  # noqa: E402
+from yingji.core.geo import from_metric_geometry  # noqa: E402
+
+try:
+    import networkx as nx
+except ImportError:  # the comparison is optional: networkx is not a dependency
+    nx = None
+
+ROUTE_TARGET_MS = 50
+NEAREST_TARGET_MS = 200
 
 ZONES_TARGET_MS = 100
 ISOCHRONE_TARGET_MS = 200
@@ -51,6 +65,8 @@ def timed(label: str, runs: int, fn: Callable[[], Any], target_ms: float | None 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--grid", type=int, default=230,
+                        help="streets each way of the synthetic grid (230: 105 340 edges)")
     args = parser.parse_args()
     runs = args.runs
 
@@ -95,6 +111,86 @@ def main() -> None:
           f"moved {result.moved:,.0f}, {len(result.shipments)} assignments")
     timed("min-cost assignment (lexicographic, integral) of that county", max(3, runs // 5),
           lambda: allocate(sources, sinks, cost, integral=True))
+    city_grid(args.grid, runs)
+
+
+def grid_network(streets: int) -> tuple[RoadNetwork, float, float]:
+    """``streets`` × ``streets`` roads 100 m apart (every tenth at 60 km/h, the rest 30), one road per street."""
+    x0, y0, step = 41_410_000.0, 4_560_000.0, 100.0
+    along = np.arange(streets) * step
+    segments = []
+    for k in range(streets):
+        speed = 60.0 if k % 10 == 0 else 30.0
+        for xs, ys in ((x0 + along, np.full(streets, y0 + k * step)), (np.full(streets, x0 + k * step), y0 + along)):
+            line = from_metric_geometry(shapely.linestrings(np.column_stack([xs, ys])))
+            segments.append(RoadSegment(len(segments), shapely.get_coordinates(line), speed))
+    return build_network(segments), x0, y0
+
+
+def networkx_graph(network: RoadNetwork) -> Any:
+    graph = nx.DiGraph()
+    graph.add_weighted_edges_from(zip(network.edge_u.tolist(), network.edge_v.tolist(),
+                                      network.edge_time_s.tolist(), strict=True))
+    graph.add_weighted_edges_from(zip(network.edge_v.tolist(), network.edge_u.tolist(),
+                                      network.edge_time_s.tolist(), strict=True))
+    return graph
+
+
+def city_grid(streets: int, runs: int) -> None:
+    """Route, nearest 10 of 1 000 and isochrones on a grid of ≥ 100 000 edges, with networkx beside each."""
+    start = time.perf_counter()
+    network, x0, y0 = grid_network(streets)
+    print(f"\ncity grid: {streets} × {streets} streets 100 m apart, {network.node_count} nodes, {network.edge_count} "
+          f"edges, built in {time.perf_counter() - start:.2f} s")
+    span = (streets - 1) * 100.0
+    rng = np.random.default_rng(0)
+    to_lonlat = from_metric_geometry
+    origin_xy, destination_xy = (x0 + span * 0.5 + 30, y0 + span * 0.5 + 40), (x0 + span * 0.05, y0 + span * 0.9)
+    resources_xy = np.column_stack([x0 + rng.random(1000) * span, y0 + rng.random(1000) * span])
+    (o_lon, o_lat), (d_lon, d_lat) = shapely.get_coordinates(to_lonlat(shapely.points([origin_xy, destination_xy])))
+    resources = shapely.get_coordinates(to_lonlat(shapely.points(resources_xy)))
+
+    def route() -> Any:
+        return network.route(network.snap(o_lon, o_lat), network.snap(d_lon, d_lat, field_name="to"))
+
+    def nearest() -> list[Any]:
+        reach = network.reach(network.snap(o_lon, o_lat))
+        times = reach.times_to_points(resources)
+        return [reach.route_to(network.snap(*resources[i])) for i in np.argsort(times)[:10]]
+
+    def isochrones() -> Any:
+        return network.isochrones(network.snap(o_lon, o_lat), [10, 20, 30])
+
+    ours = {"route": timed("fastest route across the grid (snap both ends, path)", runs, route, ROUTE_TARGET_MS),
+            "nearest": timed("nearest 10 of 1 000 points by travel time (with paths)", runs, nearest,
+                             NEAREST_TARGET_MS),
+            "isochrones": timed("isochrones 10/20/30 min from the centre (polygons)", runs, isochrones,
+                                ISOCHRONE_TARGET_MS)}
+    for iso in isochrones():
+        print(f"  {iso.minutes:g} min: {iso.area_km2:.1f} km², {iso.road_km:.0f} km of road, "
+              f"{shapely.get_num_coordinates(iso.polygon)} vertices")
+    if nx is None:
+        print("networkx is not installed: `pip install networkx` to print its times beside these")
+        return
+    graph = networkx_graph(network)
+    nodes = cKDTree(network.node_xy)
+    # networkx starts from the nearest junctions (snapped beforehand, outside its timings).
+    source, target = (int(i) for i in nodes.query([origin_xy, destination_xy])[1])
+    resource_nodes = nodes.query(resources_xy)[1]
+
+    def nx_nearest() -> list[int]:
+        times = nx.single_source_dijkstra_path_length(graph, source, weight="weight")
+        return sorted(range(len(resource_nodes)), key=lambda i: times.get(int(resource_nodes[i]), math.inf))[:10]
+
+    theirs = {
+        "route": timed("  networkx: bidirectional Dijkstra, same route", max(3, runs // 4),
+                       lambda: nx.bidirectional_dijkstra(graph, source, target, weight="weight")),
+        "nearest": timed("  networkx: one Dijkstra, times to the 1 000 (no paths)", max(3, runs // 4), nx_nearest),
+        "isochrones": timed("  networkx: Dijkstra with a 30 min cutoff (no polygon)", max(3, runs // 4),
+                            lambda: nx.single_source_dijkstra_path_length(graph, source, cutoff=1800,
+                                                                          weight="weight")),
+    }
+    print("  " + ", ".join(f"{k} {theirs[k] / ours[k]:.1f}× faster than networkx" for k in ours))
 
 
 if __name__ == "__main__":

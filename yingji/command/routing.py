@@ -33,6 +33,8 @@ from shapely.geometry.base import BaseGeometry
 
 from yingji.core.geo import from_metric_geometry, to_metric_geometry
 
+from .isochrone import band_polygons, cell_size
+
 __all__ = [
     "ACCESS_SPEED_KMH",
     "ISOCHRONE_BUFFER_M",
@@ -54,7 +56,7 @@ JUNCTION_TOLERANCE_M = 1.0
 ACCESS_SPEED_KMH = 20.0
 # A point farther than this from every open road is outside the network's coverage.
 MAX_SNAP_M = 5_000.0
-# Half-width of the band drawn around the reachable parts of roads to make an isochrone polygon.
+# Half-width of the band around the reachable parts of roads that makes an isochrone polygon.
 ISOCHRONE_BUFFER_M = 200.0
 # Dijkstra treats no weight as special, but a zero-time edge (a point snapped onto a vertex) is kept positive.
 _MIN_EDGE_S = 1e-6
@@ -108,7 +110,7 @@ class Route:
 
 @dataclass(frozen=True)
 class Isochrone:
-    """The area reachable within ``minutes``: a WGS84 polygon, its area and the road length inside it."""
+    """The area reachable within ``minutes``: a WGS84 polygon, its area and the road length reached."""
 
     minutes: float
     polygon: BaseGeometry
@@ -240,7 +242,7 @@ class RoadNetwork:
         if not budgets:
             return []
         reach = self.reach(origin, limit_s=max(0.0, max(budgets) * 60 - origin.access_s))
-        return [reach.isochrone(m, buffer_m=buffer_m) for m in budgets]
+        return reach.isochrones(budgets, buffer_m=buffer_m)
 
 
 @dataclass(frozen=True)
@@ -252,8 +254,8 @@ class Reach:
     node_times: np.ndarray  # (N + 1,) seconds from the snapped origin, inf where unreached
     predecessors: np.ndarray
 
-    def times_to(self, edges: np.ndarray, fractions: np.ndarray, access_s: np.ndarray) -> np.ndarray:
-        """Door-to-door seconds to points snapped onto (edge, fraction) with their own access times."""
+    def road_times(self, edges: np.ndarray, fractions: np.ndarray) -> np.ndarray:
+        """Seconds on the road from the origin's snapped point to points (edge, fraction) of the network."""
         net, times = self.network, self.node_times
         along = net.edge_time_s[edges]
         via_u = times[net.edge_u[edges]] + fractions * along
@@ -261,7 +263,11 @@ class Reach:
         best = np.minimum(via_u, via_v)
         same = edges == self.origin.edge
         best[same] = np.minimum(best[same], np.abs(fractions[same] - self.origin.fraction) * along[same])
-        return best + self.origin.access_s + access_s
+        return best
+
+    def times_to(self, edges: np.ndarray, fractions: np.ndarray, access_s: np.ndarray) -> np.ndarray:
+        """Door-to-door seconds to points snapped onto (edge, fraction) with their own access times."""
+        return self.road_times(edges, fractions) + self.origin.access_s + access_s
 
     def times_to_points(self, lonlat: np.ndarray) -> np.ndarray:
         """Door-to-door seconds to many WGS84 points (one Dijkstra already run); inf if off-network or cut off."""
@@ -302,49 +308,131 @@ class Reach:
         return Route(time_s=road_time + origin.access_s + destination.access_s, length_m=float(steps.sum()),
                      coordinates=coordinates, origin=origin, destination=destination)
 
+    def isochrones(self, minutes: Sequence[float], *, buffer_m: float = ISOCHRONE_BUFFER_M) -> list[Isochrone]:
+        """The areas reachable within each budget (door to door), from one grid of times (see isochrone.py).
+
+        Run the Dijkstra with a limit of at least the largest budget less the origin's access time.
+        """
+        budgets = [m * 60.0 - self.origin.access_s for m in minutes]  # seconds left once on the road
+        positive = [b for b in budgets if b > 0]
+        if not positive or not self.network.edge_count:
+            return [Isochrone(minutes=m, polygon=shapely.Polygon(), area_km2=0.0, road_km=0.0) for m in minutes]
+        edges = self._candidate_edges(max(positive))
+        xy, times, cell = self._time_samples(edges, positive, buffer_m)
+        polygons = iter(band_polygons(xy, times, positive, buffer_m=buffer_m, cell_m=cell))
+        result = []
+        for m, budget in zip(minutes, budgets, strict=True):
+            if budget <= 0:
+                result.append(Isochrone(minutes=m, polygon=shapely.Polygon(), area_km2=0.0, road_km=0.0))
+                continue
+            metric = next(polygons)
+            result.append(Isochrone(minutes=m, polygon=from_metric_geometry(metric), area_km2=float(metric.area) / 1e6,
+                                    road_km=self._reached_km(edges, budget)))
+        return result
+
     def isochrone(self, minutes: float, *, buffer_m: float = ISOCHRONE_BUFFER_M) -> Isochrone:
-        """The road parts reachable within ``minutes`` (door to door), buffered, unioned, back in WGS84."""
+        """The area reachable within ``minutes`` (door to door)."""
+        return self.isochrones([minutes], buffer_m=buffer_m)[0]
+
+    def _time_samples(self, edges: np.ndarray, budgets_s: list[float],
+                      buffer_m: float) -> tuple[np.ndarray, np.ndarray, float]:
+        """Points at most a cell apart along the roads reached within the largest budget, their times, the cell.
+
+        The reached nodes, points evenly spaced inside each edge, and the exact point where each budget runs
+        out on an edge; the origin's access leg counts as reached at once (its time is already taken off).
+        """
+        net, origin, times = self.network, self.origin, self.node_times
+        limit = max(budgets_s)
+        nodes = np.flatnonzero(times[:-1] <= limit)
+        node_xy = net.node_xy[nodes]
+        ends = np.array([origin.xy, origin.point_xy])
+        # Every sample lies on a candidate edge or the access leg: their ends bound the grid.
+        bounds = np.concatenate([net.node_xy[net.edge_u[edges]], net.node_xy[net.edge_v[edges]], ends])
+        cell = cell_size(np.array([bounds.min(axis=0), bounds.max(axis=0)]), buffer_m)
+        count = np.ceil(net.edge_length_m[edges] / cell).astype(np.int64).clip(1)
+        # Interior points k / count, k = 1 … count − 1, of every edge.
+        sample_edges = np.repeat(edges, count - 1)
+        step = np.arange(len(sample_edges)) - np.repeat(np.cumsum(count - 1) - (count - 1), count - 1) + 1
+        edge_parts: list[np.ndarray] = [sample_edges, np.array([origin.edge])]
+        fractions: list[np.ndarray] = [step / np.repeat(count, count - 1), np.array([origin.fraction])]
+        along = net.edge_time_s[edges]
+        with np.errstate(invalid="ignore"):  # inf − inf on unreached ends
+            for budget in budgets_s:
+                for cut in ((budget - times[net.edge_u[edges]]) / along,
+                            1.0 - (budget - times[net.edge_v[edges]]) / along):
+                    inside = (cut > 0) & (cut < 1)
+                    edge_parts.append(edges[inside])
+                    fractions.append(cut[inside])
+                reach_f = budget / net.edge_time_s[origin.edge]
+                direct = np.array([origin.fraction - reach_f, origin.fraction + reach_f])
+                direct = direct[(direct > 0) & (direct < 1)]
+                edge_parts.append(np.full(len(direct), origin.edge))
+                fractions.append(direct)
+        sample_edges, sample_f = np.concatenate(edge_parts).astype(np.int64), np.concatenate(fractions)
+        sample_t = self.road_times(sample_edges, sample_f)
+        keep = sample_t <= limit
+        sample_edges, sample_f, sample_t = sample_edges[keep], sample_f[keep], sample_t[keep]
+        u_xy, v_xy = net.node_xy[net.edge_u[sample_edges]], net.node_xy[net.edge_v[sample_edges]]
+        xy = u_xy + sample_f[:, None] * (v_xy - u_xy)
+        leg = np.linspace(0.0, 1.0, int(np.ceil(origin.distance_m / cell)) + 1)[:, None]
+        leg_xy = ends[1] + leg * (ends[0] - ends[1])
+        return (np.concatenate([node_xy, xy, leg_xy]),
+                np.concatenate([times[nodes], sample_t, np.zeros(len(leg_xy))]), cell)
+
+    def _candidate_edges(self, limit_s: float) -> np.ndarray:
+        """Edges with an end reached within ``limit_s`` and the origin's own: only they can hold reached road."""
+        net, times = self.network, self.node_times
+        reached = np.minimum(times[net.edge_u], times[net.edge_v]) <= limit_s
+        reached[self.origin.edge] = True
+        return np.flatnonzero(reached)
+
+    def _reached_fractions(self, edges: np.ndarray,
+                           budget_s: float) -> tuple[np.ndarray, np.ndarray, list[tuple[float, float]]]:
+        """How far along each edge the time reaches from each end, and the origin edge's reached intervals.
+
+        ``edges`` is sorted and holds every edge with road reached in time; the origin's own edge is reached
+        from its ends and directly from the snapped point, so its share is given as intervals instead.
+        """
         net, origin = self.network, self.origin
-        budget = minutes * 60.0 - origin.access_s  # seconds left once on the road
-        if budget <= 0:
-            return Isochrone(minutes=minutes, polygon=shapely.Polygon(), area_km2=0.0, road_km=0.0)
-        pieces: list[np.ndarray] = []
-        if net.edge_count:
-            along = net.edge_time_s
-            u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
-            with np.errstate(invalid="ignore"):  # unreached nodes: -inf, clipped to 0
-                from_u = np.clip((budget - self.node_times[net.edge_u]) / along, 0.0, 1.0)
-                from_v = np.clip((budget - self.node_times[net.edge_v]) / along, 0.0, 1.0)
-            # The origin's own edge is reached from its ends and directly from the snapped point, both ways.
-            e = origin.edge
-            reach_f = budget / along[e]
-            intervals = sorted([(0.0, from_u[e]), (1.0 - from_v[e], 1.0),
-                                (max(0.0, origin.fraction - reach_f), min(1.0, origin.fraction + reach_f))])
-            from_u[e] = from_v[e] = 0.0
-            whole = from_u + from_v >= 1.0
-            pieces.append(np.stack([u_xy[whole], v_xy[whole]], axis=1))
-            part_u = ~whole & (from_u > 0)
-            pieces.append(np.stack([u_xy[part_u], u_xy[part_u] + from_u[part_u, None] * (v_xy - u_xy)[part_u]],
-                                   axis=1))
-            part_v = ~whole & (from_v > 0)
-            pieces.append(np.stack([v_xy[part_v], v_xy[part_v] + from_v[part_v, None] * (u_xy - v_xy)[part_v]],
-                                   axis=1))
-            a, b = u_xy[e], v_xy[e]
-            for lo, hi in _merge_intervals(intervals):
-                pieces.append(np.array([[a + lo * (b - a), a + hi * (b - a)]]))
-        segments = np.concatenate(pieces) if pieces else np.empty((0, 2, 2))
-        lengths = np.hypot(*(segments[:, 1] - segments[:, 0]).T)
-        segments, lengths = segments[lengths > 0], lengths[lengths > 0]
-        # The access leg from the point to the road is part of the reachable area too.
-        legs = np.concatenate([segments, [[origin.point_xy, origin.xy]]])
-        legs = legs[np.hypot(*(legs[:, 1] - legs[:, 0]).T) > 0]
-        # Buffering each piece and a cascaded union is ~45× faster than buffering one MultiLineString whose
-        # bands overlap heavily (a dense grid: 1.1 s instead of 50 s for 17 700 pieces).
-        bands = shapely.buffer(shapely.linestrings(legs) if len(legs) else [shapely.Point(origin.xy)], buffer_m,
-                               quad_segs=4)
-        metric = shapely.union_all(bands)
-        return Isochrone(minutes=minutes, polygon=from_metric_geometry(metric),
-                         area_km2=float(metric.area) / 1e6, road_km=float(lengths.sum()) / 1000)
+        along = net.edge_time_s[edges]
+        with np.errstate(invalid="ignore"):  # unreached nodes: -inf, clipped to 0
+            from_u = np.clip((budget_s - self.node_times[net.edge_u[edges]]) / along, 0.0, 1.0)
+            from_v = np.clip((budget_s - self.node_times[net.edge_v[edges]]) / along, 0.0, 1.0)
+        e = int(np.searchsorted(edges, origin.edge))
+        reach_f = budget_s / along[e]
+        intervals = sorted([(0.0, from_u[e]), (1.0 - from_v[e], 1.0),
+                            (max(0.0, origin.fraction - reach_f), min(1.0, origin.fraction + reach_f))])
+        from_u[e] = from_v[e] = 0.0
+        return from_u, from_v, _merge_intervals(intervals)
+
+    def _reached_km(self, edges: np.ndarray, budget_s: float) -> float:
+        from_u, from_v, intervals = self._reached_fractions(edges, budget_s)
+        length = self.network.edge_length_m
+        metres = (np.minimum(from_u + from_v, 1.0) * length[edges]).sum()
+        return float(metres + sum(hi - lo for lo, hi in intervals) * length[self.origin.edge]) / 1000
+
+    def reached_pieces(self, budget_s: float) -> np.ndarray:
+        """The road reached within ``budget_s`` seconds on the road, as (K, 2, 2) straight pieces in metres.
+
+        A piece is cut where the time runs out (for drawing the reached roads, and for checking by hand).
+        """
+        net, origin = self.network, self.origin
+        if not net.edge_count:
+            return np.empty((0, 2, 2))
+        edges = self._candidate_edges(budget_s)
+        from_u, from_v, intervals = self._reached_fractions(edges, budget_s)
+        u_xy, v_xy = net.node_xy[net.edge_u[edges]], net.node_xy[net.edge_v[edges]]
+        whole = from_u + from_v >= 1.0
+        part_u = ~whole & (from_u > 0)
+        part_v = ~whole & (from_v > 0)
+        a, b = net.node_xy[net.edge_u[origin.edge]], net.node_xy[net.edge_v[origin.edge]]
+        pieces = np.concatenate([
+            np.stack([u_xy[whole], v_xy[whole]], axis=1),
+            np.stack([u_xy[part_u], u_xy[part_u] + from_u[part_u, None] * (v_xy - u_xy)[part_u]], axis=1),
+            np.stack([v_xy[part_v], v_xy[part_v] + from_v[part_v, None] * (u_xy - v_xy)[part_v]], axis=1),
+            np.array([[a + lo * (b - a), a + hi * (b - a)] for lo, hi in intervals]).reshape(-1, 2, 2),
+        ])
+        return pieces[np.hypot(*(pieces[:, 1] - pieces[:, 0]).T) > 0]
 
 
 def _merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
