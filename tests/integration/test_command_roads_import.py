@@ -44,7 +44,7 @@ def test_admin_imports_geojson_and_routes_over_it(people: Any, client_for: Any) 
                                  "source": "测试数据"})
     assert response.status_code == 200, response.content
     assert response.json() | {"by_class": None} == {"source": "测试数据", "imported": 1, "replaced": 0, "closed": 0,
-                                                    "by_class": None, "skipped": {}}
+                                                    "oneway": 0, "by_class": None, "skipped": {}}
     route = client.post("/api/v1/command/routes", json.dumps({"from": {"lon": 122.0, "lat": 41.2},
                                                               "to": {"lon": 122.05, "lat": 41.2}}),
                         content_type="application/json").json()
@@ -88,3 +88,40 @@ def test_console_import(db: Any, tmp_path: Path) -> None:
     assert Road.objects.filter(source="OpenStreetMap 2026-11", closed=True).count() == 1
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("import_roads", str(tmp_path / "missing.osm"), "--source", "x")
+
+
+def _route(client: Any, origin: tuple[float, float], destination: tuple[float, float]) -> dict[str, Any]:
+    body = {"from": {"lon": origin[0], "lat": origin[1]}, "to": {"lon": destination[0], "lat": destination[1]}}
+    response = client.post("/api/v1/command/routes", json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_an_imported_one_way_street_is_driven_one_way_only(people: Any, client_for: Any) -> None:
+    west, east = (122.00, 41.20), (122.05, 41.20)
+    detour = [[122.00, 41.20], [122.00, 41.21], [122.05, 41.21], [122.05, 41.20]]  # ≈ 1.11 + 4.19 + 1.11 km
+    # The straight street is drawn east → west but tagged oneway = -1: traffic runs west → east.
+    upload = geojson(road([list(east), list(west)], name="单行街", road_class="county", speed_kmh=60, oneway=-1),
+                     road(detour, name="绕行路", road_class="county", speed_kmh=60))
+    client = client_for(people.admin)
+    summary = client.post(URL, {"file": upload, "source": "单行测试"}).json()
+    assert (summary["imported"], summary["oneway"]) == (2, 1)
+    stored = Road.objects.get(name="单行街")
+    assert stored.oneway and stored.geometry["coordinates"] == [list(west), list(east)]
+    with_the_flow, against = _route(client, west, east), _route(client, east, west)
+    assert with_the_flow["length_m"] == pytest.approx(4190, rel=2e-3)
+    # Against it the only way is round the detour, its whole length, at 60 km/h.
+    assert against["length_m"] == pytest.approx(1112 + 4190 + 1112, rel=2e-3)
+    assert against["time_s"] == pytest.approx(against["length_m"] / (60 / 3.6), rel=1e-6)
+    # Made two-way again by an operator, the street is used both ways on the next request.
+    Road.objects.filter(pk=stored.pk).update(oneway=False)
+    assert _route(client, east, west)["length_m"] == pytest.approx(4190, rel=2e-3)
+
+
+def test_console_import_counts_one_way_roads(db: Any, tmp_path: Path) -> None:
+    path = tmp_path / "panshan.osm"
+    path.write_text(OSM_XML, encoding="utf-8")
+    out = StringIO()
+    call_command("import_roads", str(path), "--source", "OpenStreetMap", stdout=out)
+    assert "单行 1 条" in out.getvalue()  # the motorway, tagged oneway=yes
+    assert list(Road.objects.filter(oneway=True).values_list("name", flat=True)) == ["京哈高速"]

@@ -191,9 +191,19 @@ def test_bad_input_is_refused_naming_the_field(roads: dict[str, Road], officer: 
     assert all(e["message"] for e in detail)
 
 
-def test_outside_the_network_says_so_in_chinese(roads: dict[str, Road], officer: Client) -> None:
-    detail = assert_refused(post(officer, ROUTES, {"from": at(0, 0), "to": at(0, 20_000)}), "to")
+@pytest.mark.parametrize(("url", "body", "field"), [
+    (ROUTES, {"from": at(0, 0), "to": at(0, 20_000)}, "to"),
+    (ROUTES, {"from": at(0, 20_000), "to": at(0, 0)}, "from"),
+    (NEAREST, {"from": at(0, 20_000), "kind": "rescue-teams"}, "from"),
+    (ISOCHRONES, {"from": at(0, 20_000)}, "from"),
+])
+def test_outside_the_network_says_so_in_chinese_naming_the_point(roads: dict[str, Road], officer: Client, url: str,
+                                                                 body: dict[str, Any], field: str) -> None:
+    detail = assert_refused(post(officer, url, body), field)
+    point = body[field]
+    # "坐标不在路网覆盖范围内：(122.0…, 41.4…) 距最近的可通行道路 17.0 km，超过 5 km"
     assert "坐标不在路网覆盖范围内" in detail[0]["message"]
+    assert f"({point['lon']}, {point['lat']})" in detail[0]["message"]
 
 
 def test_unconnected_points_are_refused_on_to(roads: dict[str, Road], officer: Client) -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 import osmium
 import pytest
 
-from yingji.command.road_sources import RoadSourceError, classify, parse_maxspeed, read_geojson, read_osm
+from yingji.command.road_sources import (
+    RoadSourceError,
+    classify,
+    direction,
+    parse_maxspeed,
+    read_geojson,
+    read_osm,
+)
 from yingji.core.geo import wgs84_to_gcj02
 
 OSM_XML = """<?xml version='1.0' encoding='UTF-8'?>
@@ -132,3 +139,83 @@ def test_not_geojson() -> None:
         read_geojson(b"{oops")
     with pytest.raises(RoadSourceError, match="FeatureCollection"):
         read_geojson(json.dumps({"type": "Feature"}))
+
+
+ONEWAY_OSM = """<?xml version='1.0' encoding='UTF-8'?>
+<osm version="0.6" generator="test">
+  <node id="1" lat="41.20" lon="122.00" version="1"/>
+  <node id="2" lat="41.20" lon="122.01" version="1"/>
+  <node id="3" lat="41.21" lon="122.01" version="1"/>
+  <way id="20" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="oneway" v="yes"/>
+    <tag k="name" v="yes"/></way>
+  <way id="21" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="oneway" v="1"/>
+    <tag k="name" v="1"/></way>
+  <way id="22" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="oneway" v="true"/>
+    <tag k="name" v="true"/></way>
+  <way id="23" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="primary"/>
+    <tag k="oneway" v="-1"/><tag k="name" v="-1"/></way>
+  <way id="24" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="oneway" v="reversible"/>
+    <tag k="name" v="reversible"/></way>
+  <way id="25" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="1"/><tag k="highway" v="tertiary"/>
+    <tag k="junction" v="roundabout"/><tag k="name" v="roundabout"/></way>
+  <way id="26" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="tertiary"/><tag k="junction" v="roundabout"/>
+    <tag k="oneway" v="no"/><tag k="name" v="roundabout, oneway=no"/></way>
+  <way id="27" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="motorway"/><tag k="name" v="motorway"/></way>
+  <way id="28" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="oneway" v="no"/>
+    <tag k="name" v="no"/></way>
+  <way id="29" version="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="name" v="untagged"/></way>
+</osm>
+"""
+A, B, C = (122.0, 41.2), (122.01, 41.2), (122.01, 41.21)
+
+
+@pytest.mark.parametrize(("name", "oneway", "closed", "coordinates"), [
+    ("yes", True, False, [A, B]), ("1", True, False, [A, B]), ("true", True, False, [A, B]),
+    ("-1", True, False, [C, B, A]),  # stored in the direction of travel
+    ("reversible", False, True, [A, B]),  # the direction changes by the hour: closed until an operator opens it
+    ("roundabout", True, False, [A, B, C, A]), ("roundabout, oneway=no", False, False, [A, B]),
+    ("motorway", True, False, [A, B]), ("no", False, False, [A, B]), ("untagged", False, False, [A, B]),
+])
+def test_osm_one_way_tags(tmp_path: Path, name: str, oneway: bool, closed: bool,
+                          coordinates: list[tuple[float, float]]) -> None:
+    path = tmp_path / "oneway.osm"
+    path.write_text(ONEWAY_OSM, encoding="utf-8")
+    road = {r.name: r for r in read_osm(path).records}[name]
+    assert (road.oneway, road.closed, road.coordinates) == (oneway, closed, coordinates)
+
+
+@pytest.mark.parametrize(("tags", "expected"), [
+    ({"oneway": "yes"}, "forward"), ({"oneway": "-1"}, "backward"), ({"oneway": "reversible"}, "reversible"),
+    ({"junction": "circular"}, "forward"), ({"oneway": "alternating"}, "both"), ({"oneway": "YES "}, "forward"),
+    ({"highway": "motorway_link"}, "both"), ({}, "both"),
+])
+def test_direction(tags: dict[str, str], expected: str) -> None:
+    assert direction(tags) == expected
+
+
+@pytest.mark.parametrize(("properties", "oneway", "closed", "reversed_"), [
+    ({"oneway": True}, True, False, False), ({"oneway": False}, False, False, False),
+    ({"oneway": 1}, True, False, False), ({"oneway": -1}, True, False, True), ({"oneway": "-1"}, True, False, True),
+    ({"oneway": "yes"}, True, False, False), ({"oneway": "no"}, False, False, False),
+    ({"oneway": None}, False, False, False), ({"oneway": "reversible"}, False, True, False),
+    ({"junction": "roundabout"}, True, False, False),
+    ({"junction": "roundabout", "oneway": False}, False, False, False),
+    ({"highway": "motorway", "road_class": None}, True, False, False),
+])
+def test_geojson_one_way_property(properties: dict[str, object], oneway: bool, closed: bool,
+                                  reversed_: bool) -> None:
+    line = [[122.0, 41.2], [122.01, 41.2], [122.01, 41.21]]
+    properties = {"road_class": "county", **properties}
+    if properties["road_class"] is None:
+        del properties["road_class"]
+    (road,) = read_geojson(json.dumps({"type": "FeatureCollection", "features": [feature(line, **properties)]})).records
+    expected = [tuple(c) for c in (line[::-1] if reversed_ else line)]
+    assert (road.oneway, road.closed, road.coordinates) == (oneway, closed, expected)
+
+
+@pytest.mark.parametrize("value", ["sometimes", 2, [1], {"yes": 1}])
+def test_geojson_one_way_with_a_wrong_value_names_the_feature(value: object) -> None:
+    features = [feature([[122.0, 41.2], [122.1, 41.2]], road_class="county"),
+                feature([[122.0, 41.2], [122.1, 41.2]], road_class="county", oneway=value)]
+    with pytest.raises(RoadSourceError, match="第 2 条要素：oneway 应为"):
+        read_geojson(json.dumps({"type": "FeatureCollection", "features": features}))

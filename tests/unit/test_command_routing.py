@@ -29,9 +29,16 @@ def lonlat(x_m: float, y_m: float) -> tuple[float, float]:
     return from_metric(X0 + x_m, Y0 + y_m)
 
 
-def road(road_id: int, *points_m: tuple[float, float], speed: float, closed: bool = False) -> RoadSegment:
+def road(road_id: int, *points_m: tuple[float, float], speed: float, closed: bool = False,
+         oneway: bool = False) -> RoadSegment:
     return RoadSegment(road_id=road_id, coordinates=[lonlat(x, y) for x, y in points_m], speed_kmh=speed,
-                       closed=closed)
+                       closed=closed, oneway=oneway)
+
+
+def westbound_grid() -> list[RoadSegment]:
+    """The grid with its bottom-right block, (1,0)–(2,0), one-way westward (drawn from (2,0) to (1,0))."""
+    segments = grid(closed={((1, 0), (2, 0))})
+    return [*segments, road(99, (2000, 0), (1000, 0), speed=H_KMH, oneway=True)]
 
 
 def grid(closed: set[tuple[tuple[int, int], tuple[int, int]]] = frozenset()) -> list[RoadSegment]:  # type: ignore[assignment]
@@ -86,6 +93,39 @@ def test_a_closed_segment_forces_the_detour() -> None:
     assert route.length_m == pytest.approx(4000.0, abs=1e-3)
     line = shapely.LineString(route.coordinates)
     assert line.distance(shapely.Point(lonlat(1500, 0))) > 1e-3  # never on the closed block
+
+
+def test_a_one_way_block_forces_a_detour_against_its_direction_only() -> None:
+    network = build_network(westbound_grid())
+    east = network.route(network.snap(*lonlat(0, 0)), network.snap(*lonlat(2000, 0)))
+    # Eastward the block is no entry: (1,0) 60 s, up 120 s, (1,1)→(2,1) 60 s, down 120 s = 360 s over 4 km.
+    assert (east.time_s, east.length_m) == pytest.approx((360.0, 4000.0), abs=1e-3)
+    assert shapely.LineString(east.coordinates).distance(shapely.Point(lonlat(1500, 0))) > 1e-3
+    west = network.route(network.snap(*lonlat(2000, 0)), network.snap(*lonlat(0, 0)))
+    assert (west.time_s, west.length_m) == pytest.approx((120.0, 2000.0), abs=1e-3)
+
+
+def test_on_a_one_way_block_a_point_behind_is_reached_the_long_way_round() -> None:
+    network = build_network(westbound_grid())
+    origin = network.snap(*lonlat(1500, 0))
+    ahead = network.route(origin, network.snap(*lonlat(1200, 0)))
+    assert (ahead.time_s, ahead.length_m) == pytest.approx((18.0, 300.0), abs=1e-3)  # 300 m west at 60 km/h
+    behind = network.route(origin, network.snap(*lonlat(1800, 0)))
+    # West 500 m (30 s), up 120 s, east 60 s, down 120 s, then 200 m west on the block (12 s).
+    assert (behind.time_s, behind.length_m) == pytest.approx((342.0, 3700.0), abs=1e-3)
+    times = network.reach(origin).times_to_points(np.array([lonlat(1200, 0), lonlat(1800, 0)]))
+    assert times == pytest.approx([18.0, 342.0], abs=1e-3)
+
+
+def test_isochrones_follow_one_way_roads() -> None:
+    network = build_network(westbound_grid())
+    from_west = network.reach(network.snap(*lonlat(0, 0)), limit_s=60).reached_pieces(60)
+    from_east = network.reach(network.snap(*lonlat(2000, 0)), limit_s=60).reached_pieces(60)
+    as_metres = [{tuple(sorted(((round(ax - X0, 2), round(ay - Y0, 2)), (round(bx - X0, 2), round(by - Y0, 2)))))
+                  for (ax, ay), (bx, by) in pieces} for pieces in (from_west, from_east)]
+    # From the west the one-way block is no entry; from the east it is the way in.
+    assert as_metres[0] == {((0, 0), (1000, 0)), ((0, 0), (0, 500))}
+    assert as_metres[1] == {((1000, 0), (2000, 0)), ((2000, 0), (2000, 500))}
 
 
 def test_a_point_off_the_road_is_snapped_and_the_access_leg_is_timed() -> None:

@@ -4,8 +4,14 @@
 OSM ``highway`` values map to the county's road classes, refined by Chinese route numbers in ``ref``
 (G 国道, S 省道, X 县道, Y 乡道, C 村道 — the numbering of JTG/T 3392 / 公路路线标识规则); the free-flow
 speed is ``maxspeed`` when tagged, else the class default below. Paths, footways, construction and the like
-are skipped and counted. ``access=no`` or ``motor_vehicle=no`` ways are kept but closed. One-way tags are
-not used: the network is undirected (routing's stated limit).
+are skipped and counted. ``access=no`` or ``motor_vehicle=no`` ways are kept but closed.
+
+One-way roads (OSM wiki "Key:oneway"; the implied cases as OSRM's car profile reads them): ``oneway=yes|1|true``
+is one-way in the drawn direction, ``oneway=-1`` against it (the vertices are reversed, so a stored one-way road
+always runs in its drawn direction); ``junction=roundabout|circular`` and ``highway=motorway`` are one-way unless
+tagged ``oneway=no``. ``oneway=reversible`` changes direction by the hour, which the network cannot know, so
+such a road is imported closed (an operator may open it). ``alternating`` (one lane, both ways in turn) and any
+other value are two-way.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import osmium
 
 from yingji.core.geo import convert_geometry_gcj02_to_wgs84, out_of_china
 
-__all__ = ["HIGHWAY_CLASSES", "RoadRecord", "RoadSourceError", "SourceReport", "read_geojson", "read_osm"]
+__all__ = ["HIGHWAY_CLASSES", "RoadRecord", "RoadSourceError", "SourceReport", "direction", "read_geojson",
+           "read_osm"]
 
 # OSM highway → (road class, default free-flow km/h). Links are slower than their roads.
 HIGHWAY_CLASSES: dict[str, tuple[str, float]] = {
@@ -42,6 +49,10 @@ CLASS_SPEEDS = {"expressway": 100.0, "national": 80.0, "provincial": 60.0, "coun
 _MPH = 1.609344
 _MAXSPEED = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(km/h|kmh|kph|mph)?\s*$", re.IGNORECASE)
 _CLOSED_ACCESS = {"no", "private"}
+_FORWARD = {"yes", "1", "true"}
+_BACKWARD = {"-1"}
+_TWO_WAY = {"no", "0", "false"}
+_IMPLIED_ONEWAY_JUNCTIONS = {"roundabout", "circular"}
 
 
 class RoadSourceError(ValueError):
@@ -63,6 +74,7 @@ class RoadRecord:
     coordinates: list[tuple[float, float]]
     closed: bool = False
     ref: str = ""
+    oneway: bool = False  # passable only from the first vertex towards the last
 
 
 @dataclass
@@ -98,6 +110,26 @@ def classify(tags: Mapping[str, str]) -> tuple[str, float] | None:
     return road_class, parse_maxspeed(tags.get("maxspeed")) or speed
 
 
+def direction(tags: Mapping[str, str]) -> str:
+    """``"forward"``, ``"backward"`` (against the drawing), ``"both"`` or ``"reversible"`` for a way's tags."""
+    value = (tags.get("oneway") or "").strip().lower()
+    if value in _FORWARD:
+        return "forward"
+    if value in _BACKWARD:
+        return "backward"
+    if value == "reversible":
+        return "reversible"
+    implied = (tags.get("junction") in _IMPLIED_ONEWAY_JUNCTIONS or tags.get("highway") == "motorway")
+    return "forward" if implied and value not in _TWO_WAY else "both"
+
+
+def _directed(coords: list[tuple[float, float]], way: str) -> tuple[list[tuple[float, float]], bool, bool]:
+    """(coordinates in the direction of travel, one-way, closed) for a way's ``direction``."""
+    if way == "backward":
+        return coords[::-1], True, False
+    return coords, way == "forward", way == "reversible"
+
+
 def _valid_line(coords: list[tuple[float, float]]) -> str | None:
     if len(coords) < 2:
         return "少于两个顶点"
@@ -131,10 +163,13 @@ def read_osm(path: str | Path) -> SourceReport:
             if _valid_line(coords):
                 report.skipped["几何无效或不在中国境内"] += 1
                 continue
-            closed = (tags.get("access") in _CLOSED_ACCESS or tags.get("motor_vehicle") in _CLOSED_ACCESS)
+            coords, oneway, reversible = _directed(coords, direction(tags))
+            closed = (reversible or tags.get("access") in _CLOSED_ACCESS
+                      or tags.get("motor_vehicle") in _CLOSED_ACCESS)
             name = tags.get("name:zh") or tags.get("name") or tags.get("ref") or ""
             report.records.append(RoadRecord(name=name[:100], road_class=kind[0], speed_kmh=kind[1],
-                                             coordinates=coords, closed=closed, ref=tags.get("ref", "")))
+                                             coordinates=coords, closed=closed, ref=tags.get("ref", ""),
+                                             oneway=oneway))
     except RuntimeError as exc:  # libosmium reports unreadable or truncated files as RuntimeError
         raise RoadSourceError("文件", f"无法读取 OSM 数据：{exc}") from exc
     return report
@@ -174,12 +209,29 @@ def _feature_records(index: int, feature: Mapping[str, Any], crs: str) -> Iterat
         speed = parse_maxspeed(str(properties.get("maxspeed") or "")) or default_speed
     if not isinstance(speed, int | float) or isinstance(speed, bool) or not 0 < speed <= 200:
         raise RoadSourceError(where, f"speed_kmh 应为 0–200 之间的数值，实际为 {speed!r}")
+    way = _geojson_direction(properties, where)
     for line in lines:
         problem = _valid_line(line)
         if problem:
             raise RoadSourceError(where, problem)
+        coords, oneway, reversible = _directed(line, way)
         yield RoadRecord(name=str(properties.get("name") or "")[:100], road_class=road_class, speed_kmh=float(speed),
-                         coordinates=line, closed=bool(properties.get("closed", False)))
+                         coordinates=coords, closed=reversible or bool(properties.get("closed", False)), oneway=oneway)
+
+
+def _geojson_direction(properties: Mapping[str, Any], where: str) -> str:
+    """A feature's ``oneway`` (true/false, 1/0/−1, or OSM's words) with OSM's implied cases; wrong values refused."""
+    given = properties.get("oneway")
+    if isinstance(given, bool):
+        value = "yes" if given else "no"
+    elif isinstance(given, int | float) and given in (1, 0, -1):
+        value = str(int(given))
+    else:
+        value = given.strip().lower() if isinstance(given, str) else "" if given is None else "?"
+    if value not in (_FORWARD | _BACKWARD | _TWO_WAY | {"reversible", "alternating", ""}):
+        raise RoadSourceError(where, f"oneway 应为 true、false、yes、no、1、0、-1 或 reversible，实际为 {given!r}")
+    tags = {k: str(properties[k]) for k in ("junction", "highway") if properties.get(k) is not None}
+    return direction({**tags, "oneway": value})
 
 
 def read_geojson(text: str | bytes, *, crs: str = "wgs84") -> SourceReport:

@@ -67,11 +67,13 @@ def replace_roads(report: SourceReport, *, source: str, actor: Any) -> dict[str,
         raise ValidationError({"file": "文件中没有可用的机动车道路"})
     replaced, _ = Road.objects.filter(source=source).delete()
     Road.objects.bulk_create([
-        Road(name=r.name, road_class=r.road_class, speed_kmh=round(r.speed_kmh, 1), closed=r.closed, source=source,
+        Road(name=r.name, road_class=r.road_class, speed_kmh=round(r.speed_kmh, 1), closed=r.closed, oneway=r.oneway,
+             source=source,
              geometry={"type": "LineString", "coordinates": [[round(x, 7), round(y, 7)] for x, y in r.coordinates]})
         for r in report.records], batch_size=1000)
     summary = {"source": source, "imported": len(report.records), "replaced": replaced,
-               "closed": sum(r.closed for r in report.records), "by_class": report.by_class(),
+               "closed": sum(r.closed for r in report.records), "oneway": sum(r.oneway for r in report.records),
+               "by_class": report.by_class(),
                "skipped": dict(report.skipped)}
     audit.record(AuditAction.IMPORT, actor=actor, object_type="core.road", object_repr=f"路网导入：{source}",
                  after=summary)

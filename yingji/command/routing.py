@@ -6,9 +6,9 @@ The graph is built once from road segments and reused for every query:
   ``JUNCTION_TOLERANCE_M`` are merged, so roads meeting at a shared endpoint *or* a shared interior vertex
   are joined (grade separation is not known: two roads drawn through the same point are a junction, two
   roads crossing between vertices are not);
-* each straight piece between consecutive vertices is an edge in both directions, weighted by its travel
-  time ``length_m / (speed_kmh / 3.6)`` seconds; closed segments and segments without a usable speed are
-  left out;
+* each straight piece between consecutive vertices is an edge in both directions (a one-way segment's only
+  in the order its vertices are drawn), weighted by its travel time ``length_m / (speed_kmh / 3.6)``
+  seconds; closed segments and segments without a usable speed are left out;
 * lengths are measured in EPSG:4529 (CGCS2000 / GK zone 41) metres, whose scale error over the county is
   below 0.02 %.
 
@@ -60,6 +60,8 @@ MAX_SNAP_M = 5_000.0
 ISOCHRONE_BUFFER_M = 200.0
 # Dijkstra treats no weight as special, but a zero-time edge (a point snapped onto a vertex) is kept positive.
 _MIN_EDGE_S = 1e-6
+# A snapped point this close to an end of its edge is at that junction: it may leave a one-way edge backwards.
+_AT_NODE_M = 1e-3
 
 
 class RoutingError(ValueError):
@@ -73,12 +75,14 @@ class RoutingError(ValueError):
 
 @dataclass(frozen=True)
 class RoadSegment:
-    """One road as routing sees it: WGS84 (lon, lat) vertices, free-flow speed, and whether it is closed."""
+    """One road as routing sees it: WGS84 (lon, lat) vertices, free-flow speed, whether it is closed, and
+    whether it is one-way (passable only from its first vertex towards its last)."""
 
     road_id: int
     coordinates: Sequence[Sequence[float]]
     speed_kmh: float
     closed: bool = False
+    oneway: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ class RoadNetwork:
     edge_length_m: np.ndarray
     edge_time_s: np.ndarray
     edge_road: np.ndarray  # (E,) road_id each piece belongs to
+    edge_oneway: np.ndarray  # (E,) bool: passable from edge_u to edge_v only
     access_speed_kmh: float = ACCESS_SPEED_KMH
     max_snap_m: float = MAX_SNAP_M
     skipped_road_ids: list[int] = field(default_factory=list)
@@ -158,10 +163,11 @@ class RoadNetwork:
         ) if len(self.edge_u) else np.empty(0, dtype=object)
         self._tree = shapely.STRtree(self._lines)
         n = self.node_count
-        # Both directions; parallel pieces between the same two nodes keep the fastest.
-        rows = np.concatenate([self.edge_u, self.edge_v])
-        cols = np.concatenate([self.edge_v, self.edge_u])
-        weights = np.maximum(np.concatenate([self.edge_time_s, self.edge_time_s]), _MIN_EDGE_S)
+        # Both directions (one-way pieces forward only); parallel pieces between two nodes keep the fastest.
+        back = ~self.edge_oneway
+        rows = np.concatenate([self.edge_u, self.edge_v[back]])
+        cols = np.concatenate([self.edge_v, self.edge_u[back]])
+        weights = np.maximum(np.concatenate([self.edge_time_s, self.edge_time_s[back]]), _MIN_EDGE_S)
         order = np.lexsort((weights, cols, rows))
         rows, cols, weights = rows[order], cols[order], weights[order]
         first = np.ones(len(rows), dtype=bool)
@@ -222,10 +228,13 @@ class RoadNetwork:
         n = self.node_count
         e = origin.edge
         along = self.edge_time_s[e]
-        extra_cols = np.array([self.edge_u[e], self.edge_v[e]], dtype=self._indices.dtype)
-        extra_w = np.maximum([origin.fraction * along, (1.0 - origin.fraction) * along], _MIN_EDGE_S)
+        # The virtual origin joins its edge's far end, and its near end unless the edge is one-way.
+        at_u = origin.fraction * self.edge_length_m[e] <= _AT_NODE_M
+        ends = [self.edge_v[e]] if self.edge_oneway[e] and not at_u else [self.edge_v[e], self.edge_u[e]]
+        extra_cols = np.array(ends, dtype=self._indices.dtype)
+        extra_w = np.maximum([(1.0 - origin.fraction) * along, origin.fraction * along][:len(ends)], _MIN_EDGE_S)
         indptr = self._indptr.copy()
-        indptr[-1] += 2
+        indptr[-1] += len(ends)
         graph = csr_matrix((np.concatenate([self._weights, extra_w]), np.concatenate([self._indices, extra_cols]),
                             indptr), shape=(n + 1, n + 1))
         times, predecessors = dijkstra(graph, directed=True, indices=n, return_predecessors=True, limit=limit_s)
@@ -257,12 +266,16 @@ class Reach:
     def road_times(self, edges: np.ndarray, fractions: np.ndarray) -> np.ndarray:
         """Seconds on the road from the origin's snapped point to points (edge, fraction) of the network."""
         net, times = self.network, self.node_times
-        along = net.edge_time_s[edges]
+        along, length = net.edge_time_s[edges], net.edge_length_m[edges]
+        oneway = net.edge_oneway[edges]
         via_u = times[net.edge_u[edges]] + fractions * along
-        via_v = times[net.edge_v[edges]] + (1.0 - fractions) * along
+        from_v = ~oneway | ((1.0 - fractions) * length <= _AT_NODE_M)
+        via_v = np.where(from_v, times[net.edge_v[edges]] + (1.0 - fractions) * along, math.inf)
         best = np.minimum(via_u, via_v)
         same = edges == self.origin.edge
-        best[same] = np.minimum(best[same], np.abs(fractions[same] - self.origin.fraction) * along[same])
+        ahead = fractions[same] - self.origin.fraction  # along the edge from the origin: behind it only two-way
+        direct = np.where(oneway[same] & (ahead * length[same] < -_AT_NODE_M), math.inf, np.abs(ahead) * along[same])
+        best[same] = np.minimum(best[same], direct)
         return best
 
     def times_to(self, edges: np.ndarray, fractions: np.ndarray, access_s: np.ndarray) -> np.ndarray:
@@ -279,12 +292,12 @@ class Reach:
         """The fastest path to one snapped point, reconstructed from the predecessors."""
         net, origin = self.network, self.origin
         e = destination.edge
-        along = float(net.edge_time_s[e])
-        options = [
-            (float(self.node_times[net.edge_u[e]]) + destination.fraction * along, int(net.edge_u[e])),
-            (float(self.node_times[net.edge_v[e]]) + (1.0 - destination.fraction) * along, int(net.edge_v[e])),
-        ]
-        if e == origin.edge:
+        along, oneway, length = float(net.edge_time_s[e]), bool(net.edge_oneway[e]), float(net.edge_length_m[e])
+        options = [(float(self.node_times[net.edge_u[e]]) + destination.fraction * along, int(net.edge_u[e]))]
+        if not oneway or (1.0 - destination.fraction) * length <= _AT_NODE_M:
+            options.append((float(self.node_times[net.edge_v[e]]) + (1.0 - destination.fraction) * along,
+                            int(net.edge_v[e])))
+        if e == origin.edge and (not oneway or (destination.fraction - origin.fraction) * length >= -_AT_NODE_M):
             options.append((abs(destination.fraction - origin.fraction) * along, -1))
         road_time, last = min(options)
         if not math.isfinite(road_time):
@@ -398,10 +411,12 @@ class Reach:
         with np.errstate(invalid="ignore"):  # unreached nodes: -inf, clipped to 0
             from_u = np.clip((budget_s - self.node_times[net.edge_u[edges]]) / along, 0.0, 1.0)
             from_v = np.clip((budget_s - self.node_times[net.edge_v[edges]]) / along, 0.0, 1.0)
+        from_v[net.edge_oneway[edges]] = 0.0  # a one-way edge is only entered at its first end
         e = int(np.searchsorted(edges, origin.edge))
         reach_f = budget_s / along[e]
+        behind = origin.fraction if net.edge_oneway[origin.edge] else max(0.0, origin.fraction - reach_f)
         intervals = sorted([(0.0, from_u[e]), (1.0 - from_v[e], 1.0),
-                            (max(0.0, origin.fraction - reach_f), min(1.0, origin.fraction + reach_f))])
+                            (behind, min(1.0, origin.fraction + reach_f))])
         from_u[e] = from_v[e] = 0.0
         return from_u, from_v, _merge_intervals(intervals)
 
@@ -465,6 +480,7 @@ def build_network(segments: Iterable[RoadSegment], *, access_speed_kmh: float = 
     vertex_chunks: list[np.ndarray] = []
     speeds: list[float] = []
     road_ids: list[int] = []
+    oneways: list[bool] = []
     skipped: list[int] = []
     for segment in segments:
         if segment.closed:
@@ -482,10 +498,11 @@ def build_network(segments: Iterable[RoadSegment], *, access_speed_kmh: float = 
         vertex_chunks.append(coords[:, :2])
         speeds.append(float(segment.speed_kmh))
         road_ids.append(segment.road_id)
+        oneways.append(bool(segment.oneway))
     if not vertex_chunks:
         empty_i, empty_f = np.empty(0, dtype=np.int64), np.empty(0)
         return RoadNetwork(np.empty((0, 2)), np.empty((0, 2)), empty_i, empty_i, empty_f, empty_f, empty_i,
-                           access_speed_kmh, max_snap_m, skipped)
+                           np.empty(0, dtype=bool), access_speed_kmh, max_snap_m, skipped)
     counts = np.array([len(c) for c in vertex_chunks])
     lonlat = np.concatenate(vertex_chunks)
     xy = _metric(lonlat)
@@ -507,4 +524,5 @@ def build_network(segments: Iterable[RoadSegment], *, access_speed_kmh: float = 
     return RoadNetwork(node_xy=node_xy, node_lonlat=node_lonlat, edge_u=u.astype(np.int64), edge_v=v.astype(np.int64),
                        edge_length_m=length, edge_time_s=length / speed_m_s,
                        edge_road=np.asarray(road_ids)[segment_of_vertex[head]],
+                       edge_oneway=np.asarray(oneways, dtype=bool)[segment_of_vertex[head]],
                        access_speed_kmh=access_speed_kmh, max_snap_m=max_snap_m, skipped_road_ids=skipped)

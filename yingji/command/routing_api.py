@@ -179,6 +179,7 @@ class RoadImportOut(Schema):
     imported: int
     replaced: int
     closed: int
+    oneway: int = Field(description="单行道路数（已按通行方向存储）")
     by_class: dict[str, int]
     skipped: dict[str, int] = Field(description="跳过的路段数，按原因")
 

@@ -46,6 +46,6 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Road)
 class RoadAdmin(admin.ModelAdmin):
-    list_display = ("name", "road_class", "speed_kmh", "closed", "source")
-    list_filter = ("road_class", "closed")
+    list_display = ("name", "road_class", "speed_kmh", "closed", "oneway", "source")
+    list_filter = ("road_class", "closed", "oneway")
     search_fields = ("name",)

@@ -30,6 +30,6 @@ class Command(BaseCommand):
             raise CommandError("；".join(f"{k}：{'，'.join(v)}" for k, v in exc.message_dict.items())) from exc
         classes = "，".join(f"{k} {v}" for k, v in sorted(summary["by_class"].items()))
         self.stdout.write(f"导入 {summary['imported']} 条道路（{classes}），替换原有 {summary['replaced']} 条，"
-                          f"其中封闭 {summary['closed']} 条")
+                          f"其中封闭 {summary['closed']} 条、单行 {summary['oneway']} 条")
         for reason, count in sorted(summary["skipped"].items()):
             self.stdout.write(f"  跳过 {count} 条：{reason}")
