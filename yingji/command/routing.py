@@ -359,9 +359,10 @@ class Reach:
         nodes = np.flatnonzero(times[:-1] <= limit)
         node_xy = net.node_xy[nodes]
         ends = np.array([origin.xy, origin.point_xy])
-        # Every sample lies on a candidate edge or the access leg: their ends bound the grid.
-        bounds = np.concatenate([net.node_xy[net.edge_u[edges]], net.node_xy[net.edge_v[edges]], ends])
-        cell = cell_size(np.array([bounds.min(axis=0), bounds.max(axis=0)]), buffer_m)
+        # Every sample lies on the access leg or on an edge with a reached end, so within an edge of a reached node.
+        reach_m = float(net.edge_length_m[edges].max())
+        bounds = np.concatenate([node_xy, ends])
+        cell = cell_size(np.array([bounds.min(axis=0) - reach_m, bounds.max(axis=0) + reach_m]), buffer_m)
         count = np.ceil(net.edge_length_m[edges] / cell).astype(np.int64).clip(1)
         # Interior points k / count, k = 1 … count − 1, of every edge.
         sample_edges = np.repeat(edges, count - 1)
@@ -369,10 +370,10 @@ class Reach:
         edge_parts: list[np.ndarray] = [sample_edges, np.array([origin.edge])]
         fractions: list[np.ndarray] = [step / np.repeat(count, count - 1), np.array([origin.fraction])]
         along = net.edge_time_s[edges]
+        u_time, v_time = times[net.edge_u[edges]], times[net.edge_v[edges]]
         with np.errstate(invalid="ignore"):  # inf − inf on unreached ends
             for budget in budgets_s:
-                for cut in ((budget - times[net.edge_u[edges]]) / along,
-                            1.0 - (budget - times[net.edge_v[edges]]) / along):
+                for cut in ((budget - u_time) / along, 1.0 - (budget - v_time) / along):
                     inside = (cut > 0) & (cut < 1)
                     edge_parts.append(edges[inside])
                     fractions.append(cut[inside])
