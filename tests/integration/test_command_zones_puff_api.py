@@ -19,7 +19,7 @@ def test_puff_footprint_at_one_time(people: Any, client_for: Any) -> None:
     assert response.status_code == 200, response.content
     data = response.json()
     assert all(f["properties"]["footprint"] == "envelope" for f in data["features"])
-    assert "最大包络" in data["footprint_note"] and "at_times" in data["footprint_note"]
+    assert "最大包络" in data["footprint_note"] and "该时刻" in data["footprint_note"]
     (snapshot,) = data["at_times"]
     assert snapshot["type"] == "FeatureCollection" and snapshot["t_s"] == 600
     assert snapshot["centre_downwind_m"] == 1800.0

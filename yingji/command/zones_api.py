@@ -34,9 +34,9 @@ SCOPE_NOTE = "所列学校、医疗机构、避难场所和企业仅限当前用
 _BBOX_MARGIN_DEG = 0.001
 # A puff footprint is drawn at most this long after release (the limits already flag beyond 60 min).
 MAX_TIME_S = 6 * 3600.0
-ENVELOPE_NOTE = ("瞬时泄漏：features 为烟团经过期间地面浓度曾达到各级阈值的最大范围（最大包络），"
-                 "at_times 为释放后指定时刻烟团所在位置的地面范围")
-STEADY_NOTE = "连续泄漏：features 为稳态烟羽地面浓度达到各级阈值的范围"
+ENVELOPE_NOTE = ("瞬时泄漏：威胁区为烟团经过期间地面浓度曾达到各级阈值的最大范围（最大包络）；"
+                 "指定释放后时间时，另给出该时刻烟团所在位置的地面范围")
+STEADY_NOTE = "连续泄漏：威胁区为稳态烟羽地面浓度达到各级阈值的范围"
 
 
 class SourceIn(Schema):
