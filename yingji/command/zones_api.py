@@ -195,8 +195,8 @@ def _criteria(levels: tuple[toxicity.Threshold, ...]) -> tuple[list[dict[str, An
     return rows, f"阈值：{parts}。来源：{sources}"
 
 
-def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[toxicity.Threshold, ...]]:
-    """Every problem with the request at once, by field; the release and levels when there are none."""
+def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[toxicity.Threshold, ...], list[float]]:
+    """Every problem with the request at once, by field; the release, levels and times when there are none."""
     problems: dict[str, str] = {}
     model = payload.model.strip().lower()
     if model not in ("plume", "puff"):
@@ -215,7 +215,7 @@ def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[to
                             mass_g=payload.mass_g if model == "puff" else None)
     if not problems:
         problems.update(zones.check_release(release))
-    _times(payload, model, problems)
+    times = _times(payload, model, problems)
     levels: tuple[toxicity.Threshold, ...] = ()
     hazard = payload.hazard.strip().lower()
     if hazard not in toxicity.HAZARDS:
@@ -226,7 +226,7 @@ def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[to
             levels = toxicity.thresholds(chemical, hazard)
     except LookupError as exc:  # UnknownChemical, NoThresholds
         problems["chemical"] = str(exc)
-    return problems, release, levels
+    return problems, release, levels, times
 
 
 def _inside(request: HttpRequest, zone_set: zones.ZoneSet) -> dict[str, dict[str, Any]]:
@@ -278,12 +278,12 @@ def dispersion_zones(request: HttpRequest, payload: ZonesIn) -> dict[str, Any]:
     """Red / orange / yellow ground footprints at AEGL-3/2/1 (ERPG, then PAC, per tier without one; or 60 % / 10 %
     LEL) of a continuous release or an instantaneous puff (its envelope, and its footprint at the times asked),
     what lies inside each, and the model's limits; population sums the villages' residents where known."""
-    problems, release, levels = _problems(payload)
+    problems, release, levels, times = _problems(payload)
     if problems:
         raise ValidationError(problems)
     chemical = toxicity.find_chemical(payload.chemical)
     hazard = payload.hazard.strip().lower()
-    zone_set = zones.threat_zones(release, levels, times_s=_times(payload, payload.model.strip().lower(), {}))
+    zone_set = zones.threat_zones(release, levels, times_s=times)
     inside = _inside(request, zone_set)
     counted = [z["population"] for z in inside.values() if z["population"] is not None]
     criteria, criteria_note = _criteria(levels)
