@@ -79,6 +79,13 @@ def main() -> None:
           ZONES_TARGET_MS)
     timed("threat zones, chlorine puff 500 kg, D, 3 levels", runs, lambda: threat_zones(puff, chlorine),
           ZONES_TARGET_MS)
+    timed("puff envelope + footprint at 10 min, 3 levels", runs,
+          lambda: threat_zones(puff, chlorine, times_s=[600.0]), ZONES_TARGET_MS)
+    timed("puff envelope + footprints at 12 times, 3 levels", runs,
+          lambda: threat_zones(puff, chlorine, times_s=[300.0 * (i + 1) for i in range(12)]), ZONES_TARGET_MS)
+    ethanol = thresholds(find_chemical("乙醇"))  # PAC-3/2/1, the DOE fall-back
+    timed("threat zones, ethanol plume 1 kg/s (PAC levels), D", runs, lambda: threat_zones(plume, ethanol),
+          ZONES_TARGET_MS)
 
     roads = demo_geography.road_network()
     segments = [RoadSegment(i, mapping(r["geometry"])["coordinates"], r["speed_kmh"]) for i, r in enumerate(roads)]

@@ -104,3 +104,50 @@ def test_report_a_new_incident_opens_its_board(officer_page: Any, live_server: A
     wait_js(page, "document.querySelector('#incident-errors').textContent.length > 0")
     assert "longitude" in page.locator("#incident-errors").inner_text()
     screenshot(page, "command_incidents")
+
+
+def _set_minutes(page: Any, minutes: int) -> None:
+    """Move the time slider as a finger would: the value changes and an input event fires."""
+    page.eval_on_selector("#puff-minutes", "(el, m) => { el.value = String(m); el.dispatchEvent(new Event('input')); }",
+                          minutes)
+
+
+def test_puff_footprint_at_the_chosen_time(officer_page: Any, live_server: Any, scene: dict[str, Any]) -> None:
+    page = officer_page
+    page.goto(f"{live_server.url}/command/incidents/{scene['incident'].pk}/")
+    wait_js(page, "window.yingjiBoardReady === true")
+    page.click(".tab[data-tab=zones]")
+    page.select_option("#zones-form select[name=model]", "puff")
+    assert page.locator("#zones-form input[name=mass_kg]").is_visible()
+    assert not page.locator("#zones-form input[name=q_g_s]").is_visible()
+    page.fill("#zones-form input[name=mass_kg]", "500")
+    _set_minutes(page, 10)
+    page.click("#zones-form button[type=submit]")
+    # The envelope (three dashed zones) and, at 10 minutes, three circles and the puff's centre.
+    wait_js(page, "window.yingjiBoard.zones.getLayers().length === 3 && "
+                  "window.yingjiBoard.zonesAtTime.getLayers().length === 4")
+    snapshot = page.evaluate("window.yingjiBoard.lastZones().at_times[0]")
+    assert snapshot["t_s"] == 600 and snapshot["centre_downwind_m"] == 1800.0
+    assert "释放后 10 分钟：烟团中心在下风 1800 m 处" in page.locator("#zones-summary").inner_text()
+    criteria = page.locator("#zones-criteria").inner_text()
+    assert "红区 AEGL-3（20 ppm）" in criteria and "最大包络" in criteria
+    assert page.locator("#zones-legend").is_visible()
+    assert "100 m 以内（近场）" in page.locator("#zones-limits").inner_text()
+    screenshot(page, "command_board_puff_10min")
+
+    # Later, the puff has moved on: the slider asks for 30 minutes only.
+    _set_minutes(page, 30)
+    wait_js(page, "document.querySelector('#zones-summary').innerText.includes('释放后 30 分钟')")
+    assert page.evaluate("window.yingjiBoard.lastZones().at_times[0].centre_downwind_m") == 5400.0
+    screenshot(page, "command_board_puff_30min")
+
+    # A chemical with neither AEGL nor ERPG: its zones come from DOE PAC, and the panel says so.
+    page.select_option("#zones-form select[name=model]", "plume")
+    page.fill("#zones-form input[name=chemical]", "乙醇")
+    page.fill("#zones-form input[name=q_g_s]", "5000")
+    page.click("#zones-form button[type=submit]")
+    wait_js(page, "document.querySelector('#zones-criteria').innerText.includes('PAC-3')")
+    assert "DOE PAC Rev. 29" in page.locator("#zones-criteria").inner_text()
+    assert page.evaluate("window.yingjiBoard.zonesAtTime.getLayers().length") == 0
+    assert not page.locator("#zones-legend").is_visible()
+    screenshot(page, "command_board_pac")

@@ -156,7 +156,7 @@ def assert_refused(response: Any, *fields: str) -> None:
 @pytest.mark.parametrize(("change", "field"), [
     ({"chemical": "不存在的化学品"}, "chemical"),
     ({"chemical": "电石"}, "chemical"),  # in the catalogue, no AEGL, ERPG or LEL tabulated
-    ({"chemical": "methane"}, "chemical"),  # no AEGL values (flammable zones only)
+    ({"chemical": "hydrogen"}, "chemical"),  # no AEGL, ERPG or PAC values (flammable zones only)
     ({"chemical": "chlorine", "hazard": "flammable"}, "chemical"),  # no LEL
     ({"hazard": "explosive"}, "hazard"),
     ({"q_g_s": -10}, "q_g_s"),

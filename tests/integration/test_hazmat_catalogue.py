@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -39,6 +40,39 @@ def test_seeded_from_the_standard(db: Any) -> None:
     assert (chlorine.erpg3_ppm, chlorine.idlh_ppm, chlorine.mac_mg_m3) == (20, 10, 1)
     assert "AEGL" in chlorine.sources["aegl"] and "GBZ 2.1" in chlorine.sources["oel"]
     assert catalogue.sync_standard() == {"created": 0, "updated": 0}  # idempotent
+
+
+def test_pac_is_seeded_with_its_unit_and_source(people: Any, client_for: Any) -> None:
+    ethanol = Chemical.objects.get(name="乙醇")
+    assert (ethanol.pac1, ethanol.pac2, ethanol.pac3, ethanol.pac_unit) == (1800, 3300, 15000, "ppm")
+    assert ethanol.aegl1_ppm is None and ethanol.erpg1_ppm is None
+    assert "DOE PAC Rev. 29" in ethanol.sources["pac"]
+    chlorine = Chemical.objects.get(name="氯")
+    assert (chlorine.pac1, chlorine.pac2, chlorine.pac3) == (None, None, None) and "pac" not in chlorine.sources
+    row = client_for(people.officer_a).get(f"{API}/chemicals", {"q": "乙醇"}).json()["items"][0]
+    assert (row["pac1"], row["pac2"], row["pac3"], row["pac_unit"]) == (1800, 3300, 15000, "ppm")
+    # A user's entry may carry PAC in mg/m³, with its source.
+    body = {**ISOBUTANE, "pac1": 13000, "pac2": 40000, "pac3": 126000, "pac_unit": "mg/m3",
+            "sources": {**ISOBUTANE["sources"], "pac": "DOE PAC Rev. 29"}}
+    created = _post(client_for(people.admin), f"{API}/chemicals", body)
+    assert created.status_code in (200, 201), created.content
+    assert created.json()["pac_unit"] == "mg/m3"
+
+
+def test_the_migration_fills_pac_of_existing_entries(db: Any) -> None:
+    migration = importlib.import_module("yingji.hazmat.migrations.0003_chemical_pac_values")
+    Chemical.objects.filter(name__in=["乙醇", "丙酮"]).update(pac1=None, pac2=None, pac3=None, sources={})
+    Chemical.objects.filter(name="乙醚").update(pac1=1, pac2=2, pac3=3)  # someone's own figures are kept
+
+    class Apps:
+        @staticmethod
+        def get_model(app: str, name: str) -> type[Chemical]:
+            return Chemical
+
+    migration.fill_pac(Apps, None)
+    assert Chemical.objects.get(name="乙醇").pac3 == 15000
+    assert Chemical.objects.get(name="丙酮").sources["pac"] == migration.PAC_SOURCE
+    assert Chemical.objects.get(name="乙醚").pac3 == 3
 
 
 def test_sync_restores_the_standard_and_keeps_users_aliases(db: Any) -> None:
@@ -112,6 +146,10 @@ def test_standard_entries_are_protected(people: Any, client_for: Any) -> None:
     ({"sources": {}}, "sources.molar_mass_g_mol", "数据来源"),
     ({"lel_percent": 9.0}, "uel_percent", "应大于爆炸下限"),
     ({"aegl1_ppm": 10, "aegl2_ppm": 5, "sources": {**ISOBUTANE["sources"], "aegl": "EPA"}}, "aegl3_ppm", "逐级"),
+    ({"pac1": 5500, "pac2": 1700, "sources": {**ISOBUTANE["sources"], "pac": "DOE"}}, "pac3", "PAC-1 ≤ -2 ≤ -3"),
+    ({"pac1": 5500}, "sources.pac", "数据来源"),
+    ({"pac3": -1, "sources": {**ISOBUTANE["sources"], "pac": "DOE"}}, "pac3", "不能为负数"),
+    ({"pac1": 1, "pac_unit": "ppb", "sources": {**ISOBUTANE["sources"], "pac": "DOE"}}, "pac_unit", "ppb"),
 ])
 def test_bad_entries_are_refused(change: dict[str, Any], field: str, words: str, people: Any,
                                  client_for: Any) -> None:

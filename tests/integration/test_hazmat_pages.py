@@ -22,6 +22,11 @@ def test_catalogue_page_searches(people: Any, client_for: Any) -> None:
     assert "液氯" in page and "AEGL" in page and "共 1 条" in page
 
 
+def test_catalogue_page_shows_pac_with_its_unit(people: Any, client_for: Any) -> None:
+    page = client_for(people.officer_a).get("/hazmat/chemicals/", {"q": "64-17-5"}).content.decode()
+    assert "PAC-1/2/3" in page and "1800.0 / 3300.0 / 15000.0 (ppm)" in page and "DOE PAC Rev. 29" in page
+
+
 def test_major_hazards_and_the_working(people: Any, enterprise_a: Any, client_for: Any) -> None:
     unit = services.create_unit({"enterprise": enterprise_a, "name": "液氯罐区", "kind": "storage",
                                  "exposed_population": 120}, actor=people.admin)

@@ -64,7 +64,7 @@ def test_names_reach_the_table_through_the_hazmat_catalogue() -> None:
     # 天然气 and 液氢 are only catalogue aliases: the entry's first CAS number leads here.
     assert find_chemical("天然气").cas == "74-82-8"
     assert find_chemical("液氢").cas == "1333-74-0"
-    with pytest.raises(NoThresholds, match="AEGL 或 ERPG"):
+    with pytest.raises(NoThresholds, match="AEGL、ERPG 或 PAC"):
         find_chemical("电石")  # in the catalogue, no level of concern tabulated anywhere
     with pytest.raises(UnknownChemical, match="未知化学品"):
         find_chemical("氯化钠水溶液")
@@ -80,7 +80,7 @@ def test_flammable_levels_from_the_lel() -> None:
     assert (red.zone, red.level, red.ppm, yellow.zone, yellow.ppm) == ("red", "60% LEL", 30_000.0, "yellow", 5_000.0)
     assert red.mg_m3 == pytest.approx(19_680.98, rel=1e-6)
     with pytest.raises(NoThresholds, match="flammable"):
-        thresholds(find_chemical("methane"), "toxic")  # no AEGLs: the message points to the flammable zones
+        thresholds(find_chemical("hydrogen"), "toxic")  # no AEGL, ERPG or PAC: the message points to flammable
     with pytest.raises(NoThresholds, match="爆炸下限"):
         thresholds(CHLORINE, "flammable")
     with pytest.raises(ValueError, match="危害类型"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from yingji.command.toxicity import CHEMICALS
 from yingji.hazmat.properties import PROPERTIES, SOURCES
 from yingji.hazmat.substances import SUBSTANCES, find_substance
@@ -30,10 +32,17 @@ def test_threat_zone_chemicals_agree_with_the_catalogue() -> None:
 
 def test_sources_cover_every_kind_of_figure() -> None:
     assert set(SOURCES) == {"molar_mass_g_mol", "lel_percent", "uel_percent", "flash_point_c", "aegl", "erpg",
-                            "idlh_ppm", "oel"}
+                            "idlh_ppm", "oel", "pac"}
     for props in PROPERTIES.values():
         if props.lel_percent is not None and props.uel_percent is not None:
             assert props.lel_percent < props.uel_percent
-        for levels in (props.aegl_ppm, props.erpg_ppm):
+        for levels in (props.aegl_ppm, props.erpg_ppm, props.pac):
             given = [v for v in levels or () if v is not None]
             assert given == sorted(given)
+
+
+def test_the_pac_migration_froze_the_same_figures() -> None:
+    frozen = importlib.import_module("yingji.hazmat.migrations.0003_chemical_pac_values").PAC_REV29_PPM
+    assert frozen == {name: p.pac for name, p in PROPERTIES.items() if p.pac is not None}
+    methane = next(c for c in CHEMICALS if c.name_en == "methane")
+    assert methane.pac_ppm == PROPERTIES["甲烷、天然气"].pac  # the threat-zone table keeps in step

@@ -5,8 +5,10 @@ orange AEGL-2, yellow AEGL-1, all for a 60-minute exposure. Source: U.S. EPA, Ac
 Levels for Airborne Chemicals (AEGL Program), final/interim values tables — each figure below is DOMAIN's
 and is marked **(verify)** against the EPA tables. Where a tier has no AEGL (not tabulated, or "NR"), the
 zone falls back to the same tier's AIHA ERPG (as ALOHA does), from the hazmat catalogue's property table
-(`yingji.hazmat.properties`), and says so in the threshold's source. PAC/TEEL, the last fall-back, are not
-tabulated: a tier with neither AEGL nor ERPG is not drawn, and a chemical with none gets no toxic zones.
+(`yingji.hazmat.properties`), and says so in the threshold's source; where neither exists, the same tier's
+U.S. DOE PAC (Protective Action Criteria, Rev. 29: PAC-n is the AEGL-n, else the ERPG-n, else the TEEL-n) from the
+same table. The order per tier is AEGL → ERPG → PAC; a tier with none of them is not drawn, and a chemical with
+none at all gets no toxic zones.
 
 Flammable zones (ALOHA's defaults): red at 60 % of the lower explosive limit (flame pockets possible in a
 fluctuating plume), yellow at 10 % LEL. LEL values are offered only for a few gases whose figure is
@@ -32,6 +34,7 @@ from .constants import MOLAR_VOLUME_25C_L
 __all__ = [
     "AEGL_SOURCE",
     "ERPG_SOURCE",
+    "PAC_SOURCE",
     "LEL_SOURCE",
     "AIR_MOLAR_MASS_G_MOL",
     "CHEMICALS",
@@ -47,6 +50,8 @@ __all__ = [
 AEGL_SOURCE: Final[str] = "U.S. EPA AEGL 60 分钟值（Acute Exposure Guideline Levels for Airborne Chemicals）(verify)"
 LEL_SOURCE: Final[str] = "爆炸下限 LEL：NIOSH Pocket Guide to Chemical Hazards (verify)"
 ERPG_SOURCE: Final[str] = "AIHA ERPG 应急响应计划指南值（该级无 AEGL，按 ALOHA 的次序改用 ERPG）(verify)"
+PAC_SOURCE: Final[str] = ("U.S. DOE PAC Rev. 29（2016）保护行动标准（该级无 AEGL、ERPG，按 AEGL → ERPG → PAC 的次序"
+                          "改用 PAC；PAC 取 AEGL、ERPG 或 TEEL）(verify)")
 # Mean molar mass of dry air, g/mol: a gas heavier than this forms a dense cloud when released in bulk.
 AIR_MOLAR_MASS_G_MOL: Final[float] = 28.96
 HAZARDS: Final[tuple[str, ...]] = ("toxic", "flammable")
@@ -64,6 +69,7 @@ class Chemical:
     lel_percent: float | None = None  # lower explosive limit, % by volume in air (verify)
     aliases: tuple[str, ...] = ()
     erpg_ppm: tuple[float | None, float | None, float | None] | None = None  # ERPG-1/2/3, the fall-back
+    pac_ppm: tuple[float | None, float | None, float | None] | None = None  # DOE PAC-1/2/3, the last fall-back
 
     @property
     def denser_than_air(self) -> bool:
@@ -81,7 +87,7 @@ CHEMICALS: Final[tuple[Chemical, ...]] = (
     Chemical("7664-39-3", "氟化氢", "hydrogen fluoride", 20.01, aegl_60min_ppm=(1.0, 24.0, 44.0),
              aliases=("无水氟化氢",)),
     # Lower explosive limits, % by volume (verify). Only flammable zones are offered for these.
-    Chemical("74-82-8", "甲烷", "methane", 16.04, lel_percent=5.0),
+    Chemical("74-82-8", "甲烷", "methane", 16.04, lel_percent=5.0, pac_ppm=(2292.0, 25000.0, 150000.0)),
     Chemical("74-98-6", "丙烷", "propane", 44.10, lel_percent=2.1),
     Chemical("1333-74-0", "氢", "hydrogen", 2.016, lel_percent=4.0, aliases=("氢气",)),
 )
@@ -116,9 +122,10 @@ class NoThresholds(LookupError):
         known = chemical if isinstance(chemical, Chemical) else None
         if hazard == "toxic":
             hint = "；可用 hazard=flammable 计算可燃区" if known and known.lel_percent else ""
-            message = f"“{chemical.name}”没有收录 AEGL 或 ERPG 值（PAC/TEEL 尚未收录），无法计算毒性威胁区{hint}"
+            message = f"“{chemical.name}”没有收录 AEGL、ERPG 或 PAC 值，无法计算毒性威胁区{hint}"
         else:
-            hint = "；可用 hazard=toxic 计算毒性威胁区" if known and known.aegl_60min_ppm else ""
+            toxic = known and (known.aegl_60min_ppm or known.erpg_ppm or known.pac_ppm)
+            hint = "；可用 hazard=toxic 计算毒性威胁区" if toxic else ""
             message = f"“{chemical.name}”没有收录爆炸下限（LEL），无法计算可燃区{hint}"
         super().__init__(message)
 
@@ -163,28 +170,51 @@ def find_chemical(ref: str) -> Chemical:
     return found
 
 
+def _pac_ppm(pac: tuple[float | None, ...] | None, unit: str,
+             molar_mass: float) -> tuple[float | None, float | None, float | None] | None:
+    """PAC-1/2/3 in ppm: a table given in mg/m³ is converted at 25 °C (ppm = mg/m³ · 24.45 / M)."""
+    if pac is None:
+        return None
+    factor = 1.0 if unit == "ppm" else MOLAR_VOLUME_25C_L / molar_mass
+    one, two, three = (None if v is None else v * factor for v in pac)
+    return one, two, three
+
+
 def _from_catalogue(substance: Substance) -> Chemical | None:
-    """A catalogue entry with a molar mass and some level of concern (AEGL, ERPG or LEL), as a Chemical."""
+    """A catalogue entry with a molar mass and some level of concern (AEGL, ERPG, PAC or LEL), as a Chemical."""
     props = PROPERTIES.get(substance.name)
     if props is None or props.molar_mass_g_mol is None:
         return None
-    if props.aegl_ppm is None and props.erpg_ppm is None and props.lel_percent is None:
+    if props.aegl_ppm is None and props.erpg_ppm is None and props.pac is None and props.lel_percent is None:
         return None
     return Chemical(substance.cas[0] if substance.cas else "", substance.name, substance.name_en or "",
                     props.molar_mass_g_mol, aegl_60min_ppm=props.aegl_ppm, lel_percent=props.lel_percent,
-                    erpg_ppm=props.erpg_ppm)
+                    erpg_ppm=props.erpg_ppm,
+                    pac_ppm=_pac_ppm(props.pac, props.pac_unit, props.molar_mass_g_mol))
 
 
-_TOXIC_ZONES: Final[tuple[tuple[str, str, int], ...]] = (("red", "AEGL-3", 2), ("orange", "AEGL-2", 1),
-                                                         ("yellow", "AEGL-1", 0))
+_TOXIC_ZONES: Final[tuple[tuple[str, int], ...]] = (("red", 2), ("orange", 1), ("yellow", 0))
 # ALOHA's flammable levels of concern: fraction of the LEL.
 _FLAMMABLE_ZONES: Final[tuple[tuple[str, str, float], ...]] = (("red", "60% LEL", 0.60), ("yellow", "10% LEL", 0.10))
+
+
+def _first_criterion(chemical: Chemical, i: int) -> tuple[str, float, str] | None:
+    """Tier i's (0 = tier 1) level of concern in ppm, in the order AEGL → ERPG → PAC, with its source."""
+    for name, levels, source in (("AEGL", chemical.aegl_60min_ppm, AEGL_SOURCE),
+                                 ("ERPG", chemical.erpg_ppm, ERPG_SOURCE),
+                                 ("PAC", chemical.pac_ppm, PAC_SOURCE)):
+        value = levels[i] if levels is not None else None
+        if value is not None:
+            return name, value, source
+    return None
 
 
 def thresholds(chemical: Chemical, hazard: str = "toxic") -> tuple[Threshold, ...]:
     """The zones' levels of concern, most severe (red) first, in ppm and mg/m³ (25 °C, 1 atm).
 
-    :raises NoThresholds: no AEGLs (toxic) or no LEL (flammable) are tabulated for the chemical.
+    Toxic tiers take the first of AEGL-n, ERPG-n, PAC-n that is tabulated; the level names which (e.g. "PAC-2").
+
+    :raises NoThresholds: no AEGL, ERPG or PAC (toxic) or no LEL (flammable) is tabulated for the chemical.
     :raises ValueError: a hazard other than toxic / flammable.
     """
     if hazard not in HAZARDS:
@@ -192,13 +222,11 @@ def thresholds(chemical: Chemical, hazard: str = "toxic") -> tuple[Threshold, ..
     mass = chemical.molar_mass_g_mol
     if hazard == "toxic":
         levels = []
-        for zone, level, i in _TOXIC_ZONES:
-            aegl = chemical.aegl_60min_ppm[i] if chemical.aegl_60min_ppm else None
-            erpg = chemical.erpg_ppm[i] if chemical.erpg_ppm else None
-            if aegl is not None:
-                levels.append(Threshold(zone, level, aegl, aegl * mass / MOLAR_VOLUME_25C_L, AEGL_SOURCE))
-            elif erpg is not None:
-                levels.append(Threshold(zone, f"ERPG-{i + 1}", erpg, erpg * mass / MOLAR_VOLUME_25C_L, ERPG_SOURCE))
+        for zone, i in _TOXIC_ZONES:
+            chosen = _first_criterion(chemical, i)
+            if chosen is not None:
+                name, ppm, source = chosen
+                levels.append(Threshold(zone, f"{name}-{i + 1}", ppm, ppm * mass / MOLAR_VOLUME_25C_L, source))
         if not levels:
             raise NoThresholds(chemical, hazard)
         return tuple(levels)

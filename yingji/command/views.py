@@ -55,6 +55,7 @@ def _board_strings() -> dict[str, str]:
         "zonePeople": _("威胁区内人口约 {n} 人"), "noPeople": _("威胁区内人口未知"),
         "planMade": _("已编制疏散方案：需疏散 {total} 人，已安排 {placed} 人，未能安置 {unplaced} 人"),
         "live": _("实时"), "offline": _("连接中断，正在重连…"), "printPlan": _("打印疏散方案"),
+        "atTime": _("释放后 {m} 分钟：烟团中心在下风 {d} m 处"), "notReached": _("此刻各级阈值均未达到"),
     }
 
 

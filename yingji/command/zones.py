@@ -12,6 +12,12 @@ ground-level footprint where the steady plume's concentration C(x, y, 0) ≥ T (
    blows FROM (meteorological degrees, clockwise from true north), translated to the source in
    EPSG:4529 metres (allowing for the grid's convergence from true north), and taken back to WGS84.
 
+For an instantaneous puff the zones above are the envelope: the ground that the passing puff ever brings to
+the level. The footprint t seconds after release is drawn as well when asked (`puff_snapshot`): the puff's
+centre is u·t downwind, its CCPS sigmas are read at travel u·t, and since σx = σy the ground footprint
+C(x, y, 0; t) ≥ T is a circle about (u·t, 0) of radius r = σy · sqrt(2 · ln(C_peak(t) / T)), where
+C_peak(t) = 2M / ((2π)^1.5 σy² σz) · exp(−H²/2σz²).
+
 The sigmas, concentrations and stated limits are dispersion.py's; this module only draws.
 """
 
@@ -60,6 +66,10 @@ __all__ = [
     "local_outline",
     "threat_zones",
     "chemical_limits",
+    "PuffFootprint",
+    "PuffSnapshot",
+    "puff_snapshot",
+    "MAX_SNAPSHOTS",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -73,6 +83,10 @@ DEFAULT_SAMPLES: Final[int] = 200
 # The EPSG:4529 zone (3-degree Gauss–Krüger zone 41, central meridian 123°E).
 _GRID_ZONE_LON: Final[tuple[float, float]] = (121.5, 124.5)
 _BISECT_STEPS: Final[int] = 100
+# Vertices of a puff footprint's circle: the 96-gon's area is 99.93 % of the circle's.
+CIRCLE_SAMPLES: Final[int] = 96
+# At most this many times after release in one request (each is one polygon per level).
+MAX_SNAPSHOTS: Final[int] = 12
 
 
 @dataclass(frozen=True)
@@ -236,10 +250,12 @@ class Zone:
     metric: Polygon | None = None
     geometry: Polygon | None = None
     max_half_width_m: float = 0.0
+    footprint: str = "steady"  # "steady" (continuous plume) or "envelope" (ever reached as a puff passes)
 
     @property
     def label(self) -> str:
-        return f"{ZONE_LABELS.get(self.threshold.zone, self.threshold.zone)}（{self.threshold.level}）"
+        base = f"{ZONE_LABELS.get(self.threshold.zone, self.threshold.zone)}（{self.threshold.level}）"
+        return f"{base}·最大包络" if self.footprint == "envelope" else base
 
     def feature(self) -> dict[str, Any]:
         """A GeoJSON feature (geometry null when the ground concentration never reaches the threshold)."""
@@ -259,6 +275,7 @@ class Zone:
             "max_half_width_m": round(self.max_half_width_m, 1),
             "clipped_at_10km": bool(extent and extent.clipped),
             "source": t.source,
+            "footprint": self.footprint,
         }
         if extent is None:
             properties["note"] = f"地面浓度未达到 {t.level}（{t.ppm:g} ppm），无{ZONE_LABELS.get(t.zone, t.zone)}"
@@ -273,6 +290,7 @@ class ZoneSet:
     zones: tuple[Zone, ...]
     limits: tuple[str, ...]
     _frame: tuple[np.ndarray, np.ndarray, np.ndarray] = field(repr=False)
+    snapshots: tuple[PuffSnapshot, ...] = ()
 
     def feature_collection(self) -> dict[str, Any]:
         """GeoJSON, least severe first so that a map drawing in order puts red on top."""
@@ -328,9 +346,12 @@ def _limits(release: Release, zones: Iterable[Zone]) -> list[str]:
     if not _GRID_ZONE_LON[0] <= release.lon <= _GRID_ZONE_LON[1]:
         limits.append(f"泄漏源经度 {release.lon:g}° 在 EPSG:4529 投影带（121.5°–124.5°E）之外：威胁区形状有投影变形")
     if release.is_puff:
-        limits.append("高斯烟团筛查估算（瞬时泄漏）：威胁区为烟团经过各处时的地面峰值浓度达到阈值的范围，"
+        limits.append("高斯烟团筛查估算（瞬时泄漏）：威胁区为烟团经过各处时的地面峰值浓度达到阈值的范围（最大包络），"
                       "按 CCPS 烟团扩散参数；峰值暴露远短于 60 分钟，与 60 分钟 AEGL 比较偏保守；"
-                      "假定平坦开阔地面、风向风速和稳定度不变")
+                      "假定平坦开阔地面、风向风速和稳定度不变，未计地形、建筑物、烟团抬升和沉降")
+        limits.append("距泄漏源 100 m 以内（近场）烟团扩散参数为外推，近处的浓度和范围不可靠")
+        if release.terrain == "urban":
+            limits.append("烟团扩散参数（CCPS）不区分城市与农村，地表类型 urban 未改变结果")
         travel_min = MAX_RELIABLE_DISTANCE_M / release.u_m_s / 60.0
         if travel_min > 60:
             limits.append(f"烟团到达 10 km 需 {travel_min:.0f} 分钟，超过 60 分钟后风况可能变化，远处结果不可靠")
@@ -340,8 +361,9 @@ def _limits(release: Release, zones: Iterable[Zone]) -> list[str]:
     return limits
 
 
-def chemical_limits(chemical: Chemical, hazard: str) -> list[str]:
-    """What the chemical itself puts outside the model: dense or buoyant gas, flammable-zone caveats."""
+def chemical_limits(chemical: Chemical, hazard: str, levels: Sequence[Threshold] = ()) -> list[str]:
+    """What the chemical itself puts outside the model: dense or buoyant gas, flammable-zone caveats, and toxic
+    levels at or above 10 % of the LEL (the fire and explosion hazard is reached first there)."""
     limits: list[str] = []
     mass = chemical.molar_mass_g_mol
     if chemical.denser_than_air:
@@ -352,14 +374,22 @@ def chemical_limits(chemical: Chemical, hazard: str) -> list[str]:
                       "液化气体两相泄漏时仍可能形成重气云")
     if hazard == "flammable":
         limits.append("可燃区按 ALOHA 的 60 % / 10 % 爆炸下限划定（计入浓度脉动）；未计算爆炸超压和热辐射")
+    elif chemical.lel_percent is not None:
+        ten_percent_lel_ppm = chemical.lel_percent * 1000.0  # 10 % of the LEL, in ppm (1 % = 10 000 ppm)
+        high = [t.level for t in levels if t.ppm >= ten_percent_lel_ppm]
+        if high:
+            limits.append(f"{'、'.join(high)} 不低于爆炸下限的 10 %（{ten_percent_lel_ppm:g} ppm）："
+                          "该浓度下火灾爆炸危险先于毒性出现，应同时按 hazard=flammable 计算可燃区")
     return limits
 
 
-def threat_zones(release: Release, levels: Sequence[Threshold], *, samples: int = DEFAULT_SAMPLES) -> ZoneSet:
+def threat_zones(release: Release, levels: Sequence[Threshold], *, samples: int = DEFAULT_SAMPLES,
+                 times_s: Sequence[float] = ()) -> ZoneSet:
     """Every level's ground footprint of a continuous release or a puff, placed on the map, with the limits.
 
     :param levels: the levels of concern, most severe (highest) first, e.g. toxicity.thresholds(...).
-    :raises ValueError: the release has problems (check_release names them by field).
+    :param times_s: for a puff, seconds after release at which its footprint is drawn as well (snapshots).
+    :raises ValueError: the release has problems (check_release names them by field), or times for a plume.
     """
     problems = check_release(release)
     if problems:
@@ -376,5 +406,96 @@ def threat_zones(release: Release, levels: Sequence[Threshold], *, samples: int 
         metric = orient(Polygon(_to_grid(local, frame)), sign=1.0)  # exterior counter-clockwise (RFC 7946)
         geometry = from_metric_geometry(metric)
         assert isinstance(geometry, Polygon)
-        zones.append(Zone(level, extent, metric, geometry, float(np.abs(local[:, 1]).max())))
-    return ZoneSet(release, tuple(zones), tuple(_limits(release, zones)), frame)
+        zones.append(Zone(level, extent, metric, geometry, float(np.abs(local[:, 1]).max()),
+                          "envelope" if release.is_puff else "steady"))
+    if times_s and not release.is_puff:
+        raise ValueError("连续泄漏（plume）为稳态烟羽，不按释放后时间绘制")
+    snapshots = tuple(puff_snapshot(release, levels, t, frame) for t in times_s)
+    return ZoneSet(release, tuple(zones), tuple(_limits(release, zones)), frame, snapshots)
+
+
+# --- a puff's footprint at one time after release ---------------------------------------------------------
+@dataclass(frozen=True)
+class PuffFootprint:
+    """Where one level is reached t seconds after release: a circle about the puff's centre (None: nowhere)."""
+
+    threshold: Threshold
+    radius_m: float  # 0 when the puff's peak is below the level at this time
+    peak_g_m3: float
+    metric: Polygon | None = None
+    geometry: Polygon | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{ZONE_LABELS.get(self.threshold.zone, self.threshold.zone)}（{self.threshold.level}）"
+
+
+@dataclass(frozen=True)
+class PuffSnapshot:
+    """The puff t seconds after release: its centre, sigmas, the footprint of every level and the limits."""
+
+    t_s: float
+    centre_m: float  # u·t downwind of the source
+    centre_lonlat: tuple[float, float]
+    sigma_y_m: float
+    sigma_z_m: float
+    footprints: tuple[PuffFootprint, ...]
+    limits: tuple[str, ...]
+
+    def feature_collection(self) -> dict[str, Any]:
+        """GeoJSON of the footprints, least severe first (red on top), each labelled with the time."""
+        features = []
+        for fp in reversed(self.footprints):
+            t = fp.threshold
+            geometry = None
+            if fp.geometry is not None:
+                ring = [[round(lon, 7), round(lat, 7)] for lon, lat in fp.geometry.exterior.coords]
+                geometry = {"type": "Polygon", "coordinates": [ring]}
+            properties: dict[str, Any] = {
+                "zone": t.zone, "label": f"{fp.label}·释放后 {self.t_s / 60:g} 分钟", "level": t.level,
+                "threshold_ppm": t.ppm, "threshold_mg_m3": round(t.mg_m3, 6), "source": t.source,
+                "footprint": "at_time", "t_s": self.t_s, "radius_m": round(fp.radius_m, 1),
+                "centre_downwind_m": round(self.centre_m, 1),
+            }
+            if fp.geometry is None:
+                properties["note"] = (f"释放后 {self.t_s / 60:g} 分钟烟团中心地面浓度低于 {t.level}（{t.ppm:g} ppm），"
+                                      f"此刻无{ZONE_LABELS.get(t.zone, t.zone)}")
+            features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+        return {"type": "FeatureCollection", "features": features}
+
+
+def puff_snapshot(release: Release, levels: Sequence[Threshold], t_s: float,
+                  frame: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                  samples: int = CIRCLE_SAMPLES) -> PuffSnapshot:
+    """The puff's ground footprints t seconds after release, placed on the map (DOMAIN §9 puff at z = 0).
+
+    The radius solves C(x, y, 0; t) = T analytically: r = σy · sqrt(2 · ln(C_peak / T)) about x = u·t.
+
+    :raises ValueError: not a puff, or t not a positive finite number of seconds.
+    """
+    if not release.is_puff:
+        raise ValueError("只有瞬时泄漏（puff）按释放后时间绘制")
+    if not math.isfinite(t_s) or t_s <= 0:
+        raise ValueError(f"释放后时间必须大于 0 s（实际为 {t_s:g}）")
+    frame = frame if frame is not None else _frame(release)
+    centre = release.u_m_s * t_s
+    sigma_y, sigma_z = (float(v) for v in puff_sigmas(centre, release.stability))
+    peak = float(centreline_concentration(release, centre))
+    angles = np.linspace(0.0, 2.0 * math.pi, samples, endpoint=False)
+    footprints = []
+    for level in levels:
+        threshold_g_m3 = level.mg_m3 / 1000.0
+        if peak < threshold_g_m3:
+            footprints.append(PuffFootprint(level, 0.0, peak))
+            continue
+        radius = sigma_y * math.sqrt(2.0 * math.log(peak / threshold_g_m3))
+        local = np.column_stack([centre + radius * np.cos(angles), radius * np.sin(angles)])
+        metric = orient(Polygon(_to_grid(local, frame)), sign=1.0)
+        geometry = from_metric_geometry(metric)
+        assert isinstance(geometry, Polygon)
+        footprints.append(PuffFootprint(level, radius, peak, metric, geometry))
+    wind = validity_limits(np.empty(0), release.u_m_s)
+    limits = [m for m in validity_limits(np.empty(0), release.u_m_s, t_s) if m not in wind]
+    e, n = _to_grid(np.array([[centre, 0.0]]), frame)[0]
+    return PuffSnapshot(t_s, centre, from_metric(float(e), float(n)), sigma_y, sigma_z, tuple(footprints),
+                        tuple(limits))

@@ -1,5 +1,7 @@
-"""Threat-zone endpoint: a chemical, a continuous release and the weather → red / orange / yellow polygons
-and what lies inside each (mounted on command.api's router, under /api/v1/command).
+"""Threat-zone endpoint: a chemical, a release (continuous plume or instantaneous puff) and the weather → red /
+orange / yellow polygons, the level of concern each zone uses (AEGL → ERPG → PAC) with its source, a puff's
+footprint at given times after release, and what lies inside each zone (mounted on command.api's router, under
+/api/v1/command).
 
 Stateless: it writes nothing. What lies inside is read through the reader's scope — registry records via
 registry.queries.visible, so an enterprise officer sees only their own enterprise among those inside.
@@ -7,6 +9,7 @@ registry.queries.visible, so an enterprise officer sees only their own enterpris
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,6 +32,11 @@ NO_POPULATION_NOTE = "区内村（社区）尚无人口数据：威胁区内人�
 SCOPE_NOTE = "所列学校、医疗机构、避难场所和企业仅限当前用户有权查看的记录"
 # Points a little outside the zones' bounding box are still fetched, then tested against the polygons.
 _BBOX_MARGIN_DEG = 0.001
+# A puff footprint is drawn at most this long after release (the limits already flag beyond 60 min).
+MAX_TIME_S = 6 * 3600.0
+ENVELOPE_NOTE = ("瞬时泄漏：威胁区为烟团经过期间地面浓度曾达到各级阈值的最大范围（最大包络）；"
+                 "指定释放后时间时，另给出该时刻烟团所在位置的地面范围")
+STEADY_NOTE = "连续泄漏：威胁区为稳态烟羽地面浓度达到各级阈值的范围"
 
 
 class SourceIn(Schema):
@@ -48,6 +56,8 @@ class ZonesIn(Schema):
     terrain: str = Field("rural", description="rural | urban")
     h_m: float = Field(0.0, description="有效释放高度 m")
     source: SourceIn = Field(description="泄漏源位置")
+    t_s: float | None = Field(None, description="瞬时泄漏：释放后时间 s，返回该时刻烟团的地面范围（at_times）")
+    times_s: list[float] | None = Field(None, description="瞬时泄漏：多个释放后时间 s（至多 12 个）")
 
 
 class ZonePropertiesOut(Schema):
@@ -61,6 +71,7 @@ class ZonePropertiesOut(Schema):
     max_half_width_m: float
     clipped_at_10km: bool
     source: str = Field(description="阈值来源")
+    footprint: str = Field(description="steady（连续泄漏稳态）| envelope（瞬时泄漏最大包络）")
     note: str | None = None
 
 
@@ -68,6 +79,50 @@ class ZoneFeatureOut(Schema):
     type: str = "Feature"
     geometry: dict[str, Any] | None = Field(description="GeoJSON Polygon（WGS84），未达到阈值时为 null")
     properties: ZonePropertiesOut
+
+
+class SnapshotPropertiesOut(Schema):
+    zone: str
+    label: str
+    level: str
+    threshold_ppm: float
+    threshold_mg_m3: float
+    source: str
+    footprint: str = Field(description="at_time（释放后该时刻）")
+    t_s: float
+    radius_m: float = Field(description="该时刻地面超过阈值的圆半径 m（0：未达到）")
+    centre_downwind_m: float
+    note: str | None = None
+
+
+class SnapshotFeatureOut(Schema):
+    type: str = "Feature"
+    geometry: dict[str, Any] | None
+    properties: SnapshotPropertiesOut
+
+
+class LonLatOut(Schema):
+    lon: float
+    lat: float
+
+
+class SnapshotOut(Schema):
+    type: str = "FeatureCollection"
+    t_s: float = Field(description="释放后时间 s")
+    centre: LonLatOut = Field(description="烟团中心（下风 u·t 处）")
+    centre_downwind_m: float
+    sigma_y_m: float
+    sigma_z_m: float
+    features: list[SnapshotFeatureOut] = Field(description="由轻到重，该时刻地面浓度超过各级阈值的范围（圆）")
+    limits: list[str] = Field(description="该时刻超出模型适用范围之处")
+
+
+class CriterionOut(Schema):
+    zone: str
+    level: str = Field(description="所用阈值：AEGL-n、ERPG-n、PAC-n 或 LEL 比例")
+    criterion: str = Field(description="AEGL | ERPG | PAC | LEL")
+    threshold_ppm: float
+    source: str
 
 
 class InsideItemOut(Schema):
@@ -104,10 +159,44 @@ class ZonesOut(Schema):
     population_note: str
     scope_note: str
     chemical: ChemicalOut
+    criteria: list[CriterionOut] = Field(description="各区所用阈值及来源（毒性区按 AEGL → ERPG → PAC 的次序）")
+    criteria_note: str
+    footprint_note: str
+    at_times: list[SnapshotOut] = Field(description="瞬时泄漏在指定时刻的地面范围（未指定时为空）")
 
 
-def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[toxicity.Threshold, ...]]:
-    """Every problem with the request at once, by field; the release and levels when there are none."""
+def _times(payload: ZonesIn, model: str, problems: dict[str, str]) -> list[float]:
+    """The times after release asked for (t_s and times_s, sorted, once each); problems by field."""
+    asked = ([payload.t_s] if payload.t_s is not None else []) + list(payload.times_s or [])
+    if not asked:
+        return []
+    field = "t_s" if payload.t_s is not None else "times_s"
+    if model != "puff":
+        problems[field] = "连续泄漏（plume）为稳态烟羽，不使用释放后时间；瞬时泄漏请用 model=puff"
+        return []
+    bad = [t for t in asked if not math.isfinite(t) or not 0 < t <= MAX_TIME_S]
+    if bad:
+        problems[field] = (f"释放后时间应大于 0 且不超过 {MAX_TIME_S / 3600:g} 小时（{MAX_TIME_S:g} s）"
+                           f"（实际为 {bad[0]:g} s）")
+        return []
+    times = sorted(set(asked))
+    if len(times) > zones.MAX_SNAPSHOTS:
+        problems["times_s"] = f"一次至多 {zones.MAX_SNAPSHOTS} 个时刻（实际为 {len(times)} 个）"
+        return []
+    return times
+
+
+def _criteria(levels: tuple[toxicity.Threshold, ...]) -> tuple[list[dict[str, Any]], str]:
+    """Each zone's level of concern and source, and one Chinese sentence saying which were used."""
+    rows = [{"zone": t.zone, "level": t.level, "criterion": t.level.split("-")[0] if "-" in t.level else "LEL",
+             "threshold_ppm": t.ppm, "source": t.source} for t in levels]
+    parts = "、".join(f"{zones.ZONE_LABELS.get(t.zone, t.zone)} {t.level}（{t.ppm:g} ppm）" for t in levels)
+    sources = "；".join(dict.fromkeys(t.source for t in levels))
+    return rows, f"阈值：{parts}。来源：{sources}"
+
+
+def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[toxicity.Threshold, ...], list[float]]:
+    """Every problem with the request at once, by field; the release, levels and times when there are none."""
     problems: dict[str, str] = {}
     model = payload.model.strip().lower()
     if model not in ("plume", "puff"):
@@ -126,6 +215,7 @@ def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[to
                             mass_g=payload.mass_g if model == "puff" else None)
     if not problems:
         problems.update(zones.check_release(release))
+    times = _times(payload, model, problems)
     levels: tuple[toxicity.Threshold, ...] = ()
     hazard = payload.hazard.strip().lower()
     if hazard not in toxicity.HAZARDS:
@@ -136,7 +226,7 @@ def _problems(payload: ZonesIn) -> tuple[dict[str, str], zones.Release, tuple[to
             levels = toxicity.thresholds(chemical, hazard)
     except LookupError as exc:  # UnknownChemical, NoThresholds
         problems["chemical"] = str(exc)
-    return problems, release, levels
+    return problems, release, levels, times
 
 
 def _inside(request: HttpRequest, zone_set: zones.ZoneSet) -> dict[str, dict[str, Any]]:
@@ -185,24 +275,37 @@ def _inside(request: HttpRequest, zone_set: zones.ZoneSet) -> dict[str, dict[str
 @router.post("/dispersion/zones", response=ZonesOut, by_alias=True,
              summary="危险化学品泄漏威胁区（红/橙/黄；连续泄漏或瞬时烟团）")
 def dispersion_zones(request: HttpRequest, payload: ZonesIn) -> dict[str, Any]:
-    """Red / orange / yellow ground footprints at AEGL-3/2/1 (ERPG per tier without one; or 60 % / 10 % LEL) of a
-    continuous release or an instantaneous puff,
+    """Red / orange / yellow ground footprints at AEGL-3/2/1 (ERPG, then PAC, per tier without one; or 60 % / 10 %
+    LEL) of a continuous release or an instantaneous puff (its envelope, and its footprint at the times asked),
     what lies inside each, and the model's limits; population sums the villages' residents where known."""
-    problems, release, levels = _problems(payload)
+    problems, release, levels, times = _problems(payload)
     if problems:
         raise ValidationError(problems)
     chemical = toxicity.find_chemical(payload.chemical)
     hazard = payload.hazard.strip().lower()
-    zone_set = zones.threat_zones(release, levels)
+    zone_set = zones.threat_zones(release, levels, times_s=times)
     inside = _inside(request, zone_set)
     counted = [z["population"] for z in inside.values() if z["population"] is not None]
+    criteria, criteria_note = _criteria(levels)
     return {
         **zone_set.feature_collection(),
-        "limits": [*zone_set.limits, *zones.chemical_limits(chemical, hazard)],
+        "limits": [*zone_set.limits, *zones.chemical_limits(chemical, hazard, levels)],
         "inside": inside,
         "population": sum(counted) if counted else None,
         "population_note": POPULATION_NOTE if counted else NO_POPULATION_NOTE,
         "scope_note": SCOPE_NOTE,
         "chemical": {"name": chemical.name, "name_en": chemical.name_en, "cas": chemical.cas,
                      "molar_mass_g_mol": chemical.molar_mass_g_mol, "hazard": hazard},
+        "criteria": criteria,
+        "criteria_note": criteria_note,
+        "footprint_note": ENVELOPE_NOTE if release.is_puff else STEADY_NOTE,
+        "at_times": [_snapshot(s) for s in zone_set.snapshots],
     }
+
+
+def _snapshot(snapshot: zones.PuffSnapshot) -> dict[str, Any]:
+    lon, lat = snapshot.centre_lonlat
+    return {**snapshot.feature_collection(), "t_s": snapshot.t_s,
+            "centre": {"lon": round(lon, 7), "lat": round(lat, 7)},
+            "centre_downwind_m": round(snapshot.centre_m, 1), "sigma_y_m": round(snapshot.sigma_y_m, 2),
+            "sigma_z_m": round(snapshot.sigma_z_m, 2), "limits": list(snapshot.limits)}

@@ -42,12 +42,12 @@ GRADING_FIELDS = ("name", "name_en", "cas_numbers", "state", "table1_q", "toxic_
                   "selectable_categories")
 PROPERTY_FIELDS = ("molar_mass_g_mol", "lel_percent", "uel_percent", "flash_point_c", "aegl1_ppm", "aegl2_ppm",
                    "aegl3_ppm", "erpg1_ppm", "erpg2_ppm", "erpg3_ppm", "idlh_ppm", "pc_twa_mg_m3", "pc_stel_mg_m3",
-                   "mac_mg_m3")
-EDITABLE_FIELDS = (*GRADING_FIELDS, "aliases", "un_numbers", "note", *PROPERTY_FIELDS, "sources")
+                   "mac_mg_m3", "pac1", "pac2", "pac3")
+EDITABLE_FIELDS = (*GRADING_FIELDS, "aliases", "un_numbers", "note", *PROPERTY_FIELDS, "pac_unit", "sources")
 # The key of `sources` that must name where a property came from.
 SOURCE_KEY = {**{f: f for f in PROPERTY_FIELDS}, "aegl1_ppm": "aegl", "aegl2_ppm": "aegl", "aegl3_ppm": "aegl",
               "erpg1_ppm": "erpg", "erpg2_ppm": "erpg", "erpg3_ppm": "erpg", "pc_twa_mg_m3": "oel",
-              "pc_stel_mg_m3": "oel", "mac_mg_m3": "oel"}
+              "pc_stel_mg_m3": "oel", "mac_mg_m3": "oel", "pac1": "pac", "pac2": "pac", "pac3": "pac"}
 USER_TOXIC_GAS_BETA = (2.0, 4.0)  # GB 18218-2018 table 3: other toxic gas 2, other highly toxic gas 4
 _CAS = re.compile(r"^(\d{2,7})-(\d{2})-(\d)$")
 _UN = re.compile(r"^\d{4}$")
@@ -112,8 +112,11 @@ def _seed_properties(chemical: Chemical, name: str) -> None:
     for prefix, levels in (("aegl", props.aegl_ppm), ("erpg", props.erpg_ppm)):
         for i, value in enumerate(levels or (None, None, None)):
             values[f"{prefix}{i + 1}_ppm"] = value
+    for i, value in enumerate(props.pac or (None, None, None)):
+        values[f"pac{i + 1}"] = value
     for field, value in values.items():
         setattr(chemical, field, value)
+    chemical.pac_unit = props.pac_unit
     chemical.sources = {SOURCE_KEY[f]: SOURCES[SOURCE_KEY[f]] for f, v in values.items() if v is not None}
 
 
@@ -236,11 +239,11 @@ def _check_properties(chemical: Chemical, errors: dict[str, list[str]]) -> None:
     if lel is not None and uel is not None and isinstance(lel, float | int) and isinstance(uel, float | int) \
             and lel >= uel:
         errors.setdefault("uel_percent", []).append(f"爆炸上限 {uel}% 应大于爆炸下限 {lel}%")
-    for prefix in ("aegl", "erpg"):
-        levels = [getattr(chemical, f"{prefix}{i}_ppm") for i in (1, 2, 3)]
+    for prefix, suffix in (("aegl", "_ppm"), ("erpg", "_ppm"), ("pac", "")):
+        levels = [getattr(chemical, f"{prefix}{i}{suffix}") for i in (1, 2, 3)]
         given = [v for v in levels if isinstance(v, int | float)]
         if given != sorted(given):
-            errors.setdefault(f"{prefix}3_ppm", []).append(f"{prefix.upper()}-1 ≤ -2 ≤ -3 应逐级增大")
+            errors.setdefault(f"{prefix}3{suffix}", []).append(f"{prefix.upper()}-1 ≤ -2 ≤ -3 应逐级增大")
 
 
 def _validated(chemical: Chemical) -> None:

@@ -39,7 +39,11 @@ class ChemicalIn(Schema):
     pc_twa_mg_m3: float | None = None
     pc_stel_mg_m3: float | None = None
     mac_mg_m3: float | None = None
-    sources: dict[str, str] = Field({}, description="数据来源：molar_mass_g_mol、lel_percent、aegl、erpg、oel …")
+    pac1: float | None = None
+    pac2: float | None = None
+    pac3: float | None = None
+    pac_unit: str = Field("ppm", description="PAC 单位：ppm | mg/m3")
+    sources: dict[str, str] = Field({}, description="数据来源：molar_mass_g_mol、lel_percent、aegl、erpg、pac、oel …")
 
 
 class ChemicalPatch(Schema):
@@ -67,6 +71,10 @@ class ChemicalPatch(Schema):
     pc_twa_mg_m3: float | None = None
     pc_stel_mg_m3: float | None = None
     mac_mg_m3: float | None = None
+    pac1: float | None = None
+    pac2: float | None = None
+    pac3: float | None = None
+    pac_unit: str | None = None
     sources: dict[str, str] | None = None
 
 
@@ -99,6 +107,10 @@ class ChemicalOut(Schema):
     pc_twa_mg_m3: float | None
     pc_stel_mg_m3: float | None
     mac_mg_m3: float | None
+    pac1: float | None
+    pac2: float | None
+    pac3: float | None
+    pac_unit: str
     sources: dict[str, str]
     is_standard: bool
 
@@ -114,7 +126,8 @@ def chemical_row(chemical: Chemical) -> dict[str, Any]:
     return {
         **{f: getattr(chemical, f) for f in ("id", "name", "name_en", "aliases", "cas_numbers", "un_numbers", "state",
                                              "toxic_gas_beta", "categories", "selectable_categories", "note",
-                                             *catalogue.PROPERTY_FIELDS, "sources", "is_standard")},
+                                             *catalogue.PROPERTY_FIELDS, "pac_unit", "sources",
+                                             "is_standard")},
         "state_label": chemical.get_state_display(),
         "critical_q": default_critical_q(substance),
         "source_table": 1 if substance.in_table1 else 2,

@@ -7,7 +7,18 @@ The AEGL figures and molar masses of the chemicals `yingji.command.toxicity` dra
 same numbers as there (tests/unit/test_hazmat_properties.py keeps the two in step).
 
 Units: molar mass g/mol; LEL/UEL % by volume in air; flash point ℃ (closed cup); AEGL, ERPG and IDLH in ppm;
-Chinese occupational exposure limits (GBZ 2.1-2019: PC-TWA, PC-STEL, MAC) in mg/m³.
+Chinese occupational exposure limits (GBZ 2.1-2019: PC-TWA, PC-STEL, MAC) in mg/m³; PAC in `pac_unit` (ppm or
+mg/m³, as the DOE table gives it).
+
+PAC (U.S. DOE Protective Action Criteria, Rev. 29, 2016) are the last fall-back of the threat zones, for entries
+with neither AEGL nor ERPG here. DOE builds each PAC-n from the 60-min AEGL-n, else the ERPG-n, else its own
+TEEL-n, so a PAC can equal an AEGL this table does not carry (acetone, 1,3-butadiene, formaldehyde). The
+figures were read from the Rev. 29 workbook as published in machine-readable form (kociembadamian/HAZEL,
+data/chemicals.json, converted from DOE's PacData.xlsx) and checked where the workbook repeats a figure this
+table already has (methanol 530/2100/7200 ppm = AEGL; carbon monoxide AEGL-2/-3 83/330 ppm); every one is
+**(verify)** against DOE's own Table 3. Entries without `pac` were not looked up (sulfur trioxide,
+TDI, vinyl chloride, propylene oxide, cyclohexane, n-hexane, propylene, hydrogen, LPG, petrol, crude oil) or
+have no PAC in Rev. 29 (diesel fuels): their field stays empty.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ SOURCES: Final[dict[str, str]] = {
     "erpg": "AIHA ERPG 应急响应计划指南值 (verify)",
     "idlh_ppm": "NIOSH IDLH 立即威胁生命和健康浓度 (verify)",
     "oel": "GBZ 2.1-2019 工作场所有害因素职业接触限值 第1部分：化学有害因素 (verify)",
+    "pac": "U.S. DOE PAC Rev. 29（2016）保护行动标准，60 分钟 PAC-1/2/3 (verify)",
 }
 
 
@@ -44,6 +56,8 @@ class Properties:
     pc_twa_mg_m3: float | None = None
     pc_stel_mg_m3: float | None = None
     mac_mg_m3: float | None = None
+    pac: tuple[float | None, float | None, float | None] | None = None  # PAC-1/2/3 in pac_unit
+    pac_unit: str = "ppm"
 
 
 P = Properties
@@ -60,8 +74,8 @@ PROPERTIES: Final[dict[str, Properties]] = {
     "二氧化硫": P(64.07, aegl_ppm=(0.20, 0.75, 30), erpg_ppm=(0.3, 3, 25), idlh_ppm=100, pc_twa_mg_m3=5,
                pc_stel_mg_m3=10),
     "氰化氢": P(27.03, 5.6, 40.0, -18, aegl_ppm=(1.0, 7.1, 15), erpg_ppm=(None, 10, 25), idlh_ppm=50, mac_mg_m3=1),
-    "异氰酸甲酯": P(57.05, 5.3, 26.0, -7, idlh_ppm=3, pc_twa_mg_m3=0.05, pc_stel_mg_m3=0.08),
-    "溴甲烷": P(94.94, 10, 16, idlh_ppm=250, pc_twa_mg_m3=2),
+    "异氰酸甲酯": P(57.05, 5.3, 26.0, -7, idlh_ppm=3, pc_twa_mg_m3=0.05, pc_stel_mg_m3=0.08, pac=(0.025, 0.067, 0.2)),
+    "溴甲烷": P(94.94, 10, 16, idlh_ppm=250, pc_twa_mg_m3=2, pac=(19, 210, 740)),
     "环氧乙烷": P(44.05, 3.0, 100, aegl_ppm=(None, 14, 35), erpg_ppm=(None, 50, 500), idlh_ppm=800, pc_twa_mg_m3=2),
     "二氧化氮": P(46.01, aegl_ppm=(0.50, 12, 20), erpg_ppm=(1, 15, 30), idlh_ppm=20, pc_twa_mg_m3=5,
                pc_stel_mg_m3=10),
@@ -70,11 +84,11 @@ PROPERTIES: Final[dict[str, Properties]] = {
                pc_twa_mg_m3=20, pc_stel_mg_m3=30),
     # Flammable gases. Hydrogen's and methane's LEL as in yingji.command.toxicity.
     "氢": P(2.016, 4.0, 75.0),
-    "甲烷、天然气": P(16.04, 5.0, 15.0),
-    "乙烯": P(28.05, 2.7, 36.0),
-    "乙炔": P(26.04, 2.5, 100.0),
-    "1,3-丁二烯": P(54.09, 2.0, 12.0, pc_twa_mg_m3=5),
-    "二甲醚": P(46.07, 3.4, 27.0),
+    "甲烷、天然气": P(16.04, 5.0, 15.0, pac=(2292, 25000, 150000)),
+    "乙烯": P(28.05, 2.7, 36.0, pac=(1000, 11000, 66000)),
+    "乙炔": P(26.04, 2.5, 100.0, pac=(65000, 230000, 400000)),
+    "1,3-丁二烯": P(54.09, 2.0, 12.0, pc_twa_mg_m3=5, pac=(670, 5300, 22000)),
+    "二甲醚": P(46.07, 3.4, 27.0, pac=(500, 1200, 7200)),
     "氯乙烯": P(62.50, 3.6, 33.0, pc_twa_mg_m3=10),
     "丙烯": P(42.08, 2.0, 11.0),
     "液化石油气": P(None, 1.5, 9.5, pc_twa_mg_m3=1000, pc_stel_mg_m3=1500),
@@ -84,20 +98,22 @@ PROPERTIES: Final[dict[str, Properties]] = {
     "甲苯": P(92.14, 1.1, 7.1, 4, erpg_ppm=(50, 300, 1000), idlh_ppm=500, pc_twa_mg_m3=50, pc_stel_mg_m3=100),
     "甲醇": P(32.04, 6.0, 36.0, 11, aegl_ppm=(530, 2100, 7200), erpg_ppm=(200, 1000, 5000), idlh_ppm=6000,
              pc_twa_mg_m3=25, pc_stel_mg_m3=50),
-    "乙醇": P(46.07, 3.3, 19.0, 13, idlh_ppm=3300),
-    "丙酮": P(58.08, 2.5, 12.8, -20, idlh_ppm=2500, pc_twa_mg_m3=300, pc_stel_mg_m3=450),
+    "乙醇": P(46.07, 3.3, 19.0, 13, idlh_ppm=3300, pac=(1800, 3300, 15000)),
+    "丙酮": P(58.08, 2.5, 12.8, -20, idlh_ppm=2500, pc_twa_mg_m3=300, pc_stel_mg_m3=450, pac=(200, 3200, 5700)),
     "汽油": P(None, 1.4, 7.6, -45, pc_twa_mg_m3=300),
     "苯乙烯": P(104.15, 0.9, 6.8, 31, erpg_ppm=(50, 250, 1000), idlh_ppm=700, pc_twa_mg_m3=50, pc_stel_mg_m3=100),
     "环己烷": P(84.16, 1.3, 8.0, -20, idlh_ppm=1300, pc_twa_mg_m3=250),
     "正己烷": P(86.18, 1.1, 7.5, -22, idlh_ppm=1100, pc_twa_mg_m3=100, pc_stel_mg_m3=180),
-    "乙酸乙酯": P(88.11, 2.0, 11.5, -4, idlh_ppm=2000, pc_twa_mg_m3=200, pc_stel_mg_m3=300),
-    "乙醚": P(74.12, 1.9, 36.0, -45, idlh_ppm=1900, pc_twa_mg_m3=300, pc_stel_mg_m3=500),
+    "乙酸乙酯": P(88.11, 2.0, 11.5, -4, idlh_ppm=2000, pc_twa_mg_m3=200, pc_stel_mg_m3=300,
+               pac=(1200, 1700, 10000)),
+    "乙醚": P(74.12, 1.9, 36.0, -45, idlh_ppm=1900, pc_twa_mg_m3=300, pc_stel_mg_m3=500, pac=(500, 3200, 19000)),
     "环氧丙烷": P(58.08, 2.3, 36.0, -37, idlh_ppm=400, pc_twa_mg_m3=5),
     "丙烯腈": P(53.06, 3.0, 17.0, -1, erpg_ppm=(10, 35, 75), idlh_ppm=85, pc_twa_mg_m3=1, pc_stel_mg_m3=2),
     "二硫化碳": P(76.14, 1.3, 50.0, -30, erpg_ppm=(1, 50, 500), idlh_ppm=500, pc_twa_mg_m3=5, pc_stel_mg_m3=10),
     "柴油": P(None, 0.6, 6.5, 55),
     "原油": P(None, 1.1, 6.0),
-    # Others.
+    # Others. Formaldehyde's PAC (= its 60-min AEGLs) from DOE PAC Rev. 29; M = 12.011 + 2·1.008 + 15.999.
+    "甲醛（含量>90%）": P(30.03, pac=(0.9, 14, 56)),
     "三氧化硫": P(80.06),
     "甲苯二异氰酸酯": P(174.16, 0.9, 9.5, 127, idlh_ppm=2.5, pc_twa_mg_m3=0.1, pc_stel_mg_m3=0.2),
     "氧（压缩的或液化的）": P(32.00),

@@ -15,6 +15,13 @@ class PhysicalState(models.TextChoices):
     SOLID = "solid", "固体"
 
 
+class PacUnit(models.TextChoices):
+    """The unit a DOE PAC table gives a chemical's PAC-1/2/3 in."""
+
+    PPM = "ppm", "ppm"
+    MG_M3 = "mg/m3", "mg/m³"
+
+
 class Chemical(TimeStampedModel):
     """One hazardous chemical of the catalogue: identity, what GB 18218 grading needs, properties, thresholds.
 
@@ -53,6 +60,11 @@ class Chemical(TimeStampedModel):
     pc_twa_mg_m3 = models.FloatField("PC-TWA（mg/m³）", null=True, blank=True)
     pc_stel_mg_m3 = models.FloatField("PC-STEL（mg/m³）", null=True, blank=True)
     mac_mg_m3 = models.FloatField("MAC（mg/m³）", null=True, blank=True)
+    pac1 = models.FloatField("PAC-1", null=True, blank=True)
+    pac2 = models.FloatField("PAC-2", null=True, blank=True)
+    pac3 = models.FloatField("PAC-3", null=True, blank=True)
+    pac_unit = models.CharField("PAC 单位", max_length=8, choices=PacUnit.choices, default=PacUnit.PPM,
+                                help_text="DOE PAC 表所用单位：ppm 或 mg/m³")
     sources = models.JSONField("数据来源", default=dict, blank=True, help_text="字段名 → 来源")
 
     is_standard = models.BooleanField("GB 18218 内置条目", default=False, editable=False)

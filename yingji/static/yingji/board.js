@@ -164,28 +164,80 @@
       if (data.items.length) map.fitBounds(forceLayer.getBounds().extend(here), { padding: [40, 40], animate: false });
     }).catch(fail);
   });
+  /* Threat zones. A puff shows its envelope (dashed: ever above the level) and, solid, its footprint at the
+     time chosen on the slider; moving the slider asks again for that time only. */
   var zones = null;
-  document.getElementById("zones-form").addEventListener("submit", function (event) {
+  var zonesForm = document.getElementById("zones-form");
+  var timeLayer = L.featureGroup().addTo(map);
+  function puffChosen() { return zonesForm.elements.model.value === "puff"; }
+  function showModelFields() {
+    var model = zonesForm.elements.model.value;
+    zonesForm.querySelectorAll("[data-model]").forEach(function (label) { label.hidden = label.dataset.model !== model; });
+  }
+  zonesForm.elements.model.addEventListener("change", showModelFields);
+  function zonesRequest() {
+    var f = zonesForm.elements;
+    var body = { chemical: f.chemical.value, u_m_s: parseFloat(f.u_m_s.value), wind_from_deg: parseFloat(f.wind_from_deg.value),
+      stability: f.stability.value, terrain: "rural", h_m: 0, source: { lon: here[1], lat: here[0] }, model: f.model.value };
+    if (puffChosen()) {
+      body.mass_g = parseFloat(f.mass_kg.value) * 1000;
+      body.t_s = parseInt(f.minutes.value, 10) * 60;
+    } else {
+      body.q_g_s = parseFloat(f.q_g_s.value);
+    }
+    return body;
+  }
+  function drawTime(data) {
+    timeLayer.clearLayers();
+    var snapshot = (data.at_times || [])[0];
+    if (!snapshot) return;
+    snapshot.features.forEach(function (feature) {
+      if (!feature.geometry) return;
+      L.geoJSON(feature, { style: { color: ZONE_COLOURS[feature.properties.zone], weight: 2, fillOpacity: 0.45 } })
+        .bindTooltip(esc(feature.properties.label)).addTo(timeLayer);
+    });
+    L.circleMarker([snapshot.centre.lat, snapshot.centre.lon], { radius: 3, color: "#212529", weight: 1, fillColor: "#fff", fillOpacity: 1 })
+      .bindTooltip(esc(T.atTime.replace("{m}", Math.round(snapshot.t_s / 60)).replace("{d}", Math.round(snapshot.centre_downwind_m))))
+      .addTo(timeLayer);
+    var reached = snapshot.features.some(function (f) { return f.geometry; });
+    var line = T.atTime.replace("{m}", Math.round(snapshot.t_s / 60)).replace("{d}", Math.round(snapshot.centre_downwind_m));
+    document.getElementById("zones-summary").dataset.atTime = line + (reached ? "" : "；" + T.notReached);
+  }
+  function drawZones(data, fit) {
+    zones = data;
+    zoneLayer.clearLayers();
+    var envelope = puffChosen();
+    data.features.forEach(function (feature) {
+      if (!feature.geometry) return;
+      var style = envelope ? { color: ZONE_COLOURS[feature.properties.zone], weight: 2, dashArray: "6 5", fillOpacity: 0.06 }
+        : { color: ZONE_COLOURS[feature.properties.zone], weight: 2, fillOpacity: 0.25 };
+      L.geoJSON(feature, { style: style }).bindTooltip(esc(feature.properties.label)).addTo(zoneLayer);
+    });
+    drawTime(data);
+    if (fit && zoneLayer.getLayers().length) map.fitBounds(zoneLayer.getBounds(), { padding: [30, 30], animate: false });
+    var summary = document.getElementById("zones-summary");
+    var people = data.population != null ? T.zonePeople.replace("{n}", data.population) : T.noPeople;
+    summary.textContent = (summary.dataset.atTime && envelope ? summary.dataset.atTime + "。" : "") + people;
+    document.getElementById("zones-criteria").textContent = data.criteria_note + "。" + data.footprint_note;
+    document.getElementById("zones-legend").hidden = !envelope;
+    fill("zones-limits", data.limits, function (m) { return '<li class="item">' + esc(m) + "</li>"; });
+    document.getElementById("evacuate").hidden = !data.features.some(function (f) { return f.geometry; });
+  }
+  zonesForm.addEventListener("submit", function (event) {
     event.preventDefault();
     if (!here) return;
-    var f = event.target.elements;
-    call("POST", API + "/dispersion/zones", {
-      chemical: f.chemical.value, q_g_s: parseFloat(f.q_g_s.value), u_m_s: parseFloat(f.u_m_s.value),
-      wind_from_deg: parseFloat(f.wind_from_deg.value), stability: f.stability.value, terrain: "rural", h_m: 0,
-      source: { lon: here[1], lat: here[0] },
-    }).then(function (data) {
-      zones = data;
-      zoneLayer.clearLayers();
-      data.features.forEach(function (feature) {
-        if (!feature.geometry) return;
-        L.geoJSON(feature, { style: { color: ZONE_COLOURS[feature.properties.zone], weight: 2, fillOpacity: 0.25 } })
-          .bindTooltip(esc(feature.properties.label)).addTo(zoneLayer);
-      });
-      if (zoneLayer.getLayers().length) map.fitBounds(zoneLayer.getBounds(), { padding: [30, 30], animate: false });
-      document.getElementById("zones-summary").textContent =
-        data.population != null ? T.zonePeople.replace("{n}", data.population) : T.noPeople;
-      document.getElementById("evacuate").hidden = !data.features.some(function (f) { return f.geometry; });
-    }).catch(fail);
+    delete document.getElementById("zones-summary").dataset.atTime;
+    call("POST", API + "/dispersion/zones", zonesRequest()).then(function (data) { drawZones(data, true); }).catch(fail);
+  });
+  var slider = document.getElementById("puff-minutes");
+  var pending = null;
+  slider.addEventListener("input", function () {
+    document.getElementById("puff-minutes-out").textContent = slider.value;
+    if (!zones || !puffChosen() || !here) return;
+    clearTimeout(pending);  // one request when the finger stops, not one per step
+    pending = setTimeout(function () {
+      call("POST", API + "/dispersion/zones", zonesRequest()).then(function (data) { drawZones(data, false); }).catch(fail);
+    }, 150);
   });
   document.getElementById("evacuate").addEventListener("click", function () {
     var outer = zones && zones.features.filter(function (f) { return f.geometry; })[0];  // the yellow zone holds the others
@@ -226,5 +278,6 @@
   }
   setInterval(refresh, 20000);
   refresh();
-  window.yingjiBoard = { map: map, zones: zoneLayer, forces: forceLayer, evacuation: evacLayer, refresh: refresh };
+  window.yingjiBoard = { map: map, zones: zoneLayer, zonesAtTime: timeLayer, forces: forceLayer, evacuation: evacLayer,
+    refresh: refresh, lastZones: function () { return zones; } };
 })();
