@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from yingji.core.ticks import Tick
+
 
 class WorksafetyConfig(AppConfig):
     """特殊作业与动火工具电子锁"""
@@ -10,3 +12,4 @@ class WorksafetyConfig(AppConfig):
     # `yingji demo`: the unloader deletes the demo permits and tools before the registry replaces the enterprises.
     demo_loader = "yingji.worksafety.demo.load_demo"
     demo_unloader = "yingji.worksafety.demo.unload_demo"
+    demo_ticks = (Tick("worksafety_tick", 60),)  # expiry, stale analyses, alarms on 特级动火 monitors
