@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests import factories
+from yingji.core.roles import Role
 from yingji.hazmat import ledger_services as services
 from yingji.hazmat import waybills
 from yingji.hazmat.models import Movement, PeriodBalance, Waybill
@@ -44,6 +46,21 @@ WAYBILL = {
     "escort_licence": "210000198502020022", "consignee_name": "", "chemical": "氯", "quantity": 10,
     "planned_route": [[122.06, 41.23], [122.10, 41.20], [122.15, 41.18]],
 }
+
+
+@dataclass
+class Carrier:
+    """A registered road carrier of dangerous goods and its officer."""
+
+    enterprise: Any
+    officer: Any
+
+
+def carrier_of(people: Any, area: Any, departments: Any) -> Carrier:
+    firm = factories.EnterpriseFactory(name="盘锦危货运输有限公司", admin_area=area,
+                                       owner_department=departments.emergency)
+    officer = factories.UserFactory(username="officer_carrier", role=Role.ENTERPRISE_OFFICER, enterprise=firm)
+    return Carrier(firm, officer)
 
 
 @dataclass

@@ -152,6 +152,7 @@ class WaybillOut(Schema):
     enterprise_id: int
     enterprise_name: str
     movement_id: int | None
+    carrier_id: int | None
     carrier_name: str
     carrier_credit_code: str
     vehicle_plate: str
@@ -169,19 +170,19 @@ class WaybillOut(Schema):
 
 
 def waybill_row(w: Any) -> dict[str, Any]:
-    return {**{f: getattr(w, f) for f in ("id", "number", "enterprise_id", "movement_id", "carrier_name",
+    return {**{f: getattr(w, f) for f in ("id", "number", "enterprise_id", "movement_id", "carrier_id", "carrier_name",
                                           "carrier_credit_code", "vehicle_plate", "driver_name", "driver_licence",
                                           "escort_name", "escort_licence", "consignee_id", "consignee_name",
                                           "quantity_t", "planned_route", "planned_departure", "planned_arrival")},
             "enterprise_name": w.enterprise.name, "chemical": w.chemical.name}
 
 
-@router.get("/waybills", response=list[WaybillOut], summary="电子运单列表")
+@router.get("/waybills", response=list[WaybillOut],
+            summary="电子运单列表（托运、承运、收货企业均可见；enterprise= 为其中任一方）")
 def list_waybills(request: HttpRequest, enterprise: int | None = None, limit: int = 50,
                   offset: int = 0) -> list[dict[str, Any]]:
-    rows = queries.visible_waybills(request.user)
-    if enterprise is not None:
-        rows = rows.filter(enterprise_id=enterprise)
+    rows = queries.visible_waybills(request.user) if enterprise is None else \
+        queries.waybills_of(request.user, enterprise)
     limit, offset = _page(limit, offset)
     return [waybill_row(w) for w in rows[offset: offset + limit]]
 

@@ -144,7 +144,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
         "stock": ledger_queries.book_stock(enterprise.pk),
         "pending": movements.filter(kind=MovementKind.TRANSFER_IN, status=MovementStatus.PENDING),
         "movements": movements[:100],
-        "waybills": ledger_queries.visible_waybills(request.user).filter(enterprise=enterprise)[:50],
+        "waybills": ledger_queries.waybills_of(request.user, enterprise.pk)[:50],
         "balances": ledger_queries.visible_balances(request.user).filter(enterprise=enterprise)[:50],
     })
     return render(request, "hazmat/ledger.html", context)

@@ -58,7 +58,7 @@ class WaybillDraft:
 
 def _waybill_people(draft: WaybillDraft, errors: Problems) -> None:
     required = (("carrier_name", "承运企业"), ("driver_name", "驾驶员姓名"), ("driver_licence", "驾驶员从业资格证号"),
-                ("escort_name", "押运员姓名"), ("escort_licence", "押运员从业资格证号"), ("consignee_name", "收货单位"))
+                ("escort_name", "押运员姓名"), ("escort_licence", "押运员从业资格证号"))
     for name, label in required:
         if not str(getattr(draft, name)).strip():
             errors.add(name, f"请填写{label}")
@@ -103,6 +103,9 @@ def record_waybill(draft: WaybillDraft, *, actor: Any) -> Waybill:
         problem = validate_credit_code(code)
         if problem:
             errors.add("consignee_credit_code", problem)
+    if consignee is None and not draft.consignee_name.strip():
+        errors.add("consignee_name", "请填写收货单位（或其统一社会信用代码）")
+    carrier = Enterprise.objects.filter(credit_code=normalize_credit_code(draft.carrier_credit_code)).first()
     movement = None
     if draft.movement is not None and shipper is not None:
         movement = Movement.objects.filter(pk=draft.movement, enterprise=shipper,
@@ -117,7 +120,7 @@ def record_waybill(draft: WaybillDraft, *, actor: Any) -> Waybill:
     batch = movement.batch if movement is not None else None
     waybill = Waybill(
         enterprise=shipper, number=draft.number.strip() or _waybill_number(),
-        movement=movement, carrier_name=draft.carrier_name.strip(),
+        movement=movement, carrier=carrier, carrier_name=carrier.name if carrier else draft.carrier_name.strip(),
         carrier_credit_code=normalize_credit_code(draft.carrier_credit_code),
         vehicle_plate=draft.vehicle_plate.strip().upper(), driver_name=draft.driver_name.strip(),
         driver_licence=draft.driver_licence.strip(), escort_name=draft.escort_name.strip(),
@@ -130,5 +133,6 @@ def record_waybill(draft: WaybillDraft, *, actor: Any) -> Waybill:
     waybill.save(force_insert=True)
     audit.record_change(AuditAction.CREATE, waybill, actor=actor, before=None)
     publish_ledger("waybill", waybill, {"enterprise_id": shipper.pk, "number": waybill.number,
-                                  "vehicle_plate": waybill.vehicle_plate})
+                                  "vehicle_plate": waybill.vehicle_plate, "consignee_id": waybill.consignee_id,
+                                  "carrier_id": waybill.carrier_id})
     return waybill

@@ -136,13 +136,18 @@ class Movement(models.Model):
 
 class Waybill(TimeStampedModel):
     """An electronic waybill (电子运单) for one road shipment of a hazardous chemical: who ships, carries and
-    receives it, the vehicle and the licensed driver and escort, the planned route and times."""
+    receives it, the vehicle and the licensed driver and escort, the planned route and times.
+
+    Owned by the shipper (`enterprise`); the registered consignee and carrier read it too (`WAYBILL_PARTIES`).
+    """
 
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="hazmat_waybills",
                                    verbose_name="托运企业")
     number = models.CharField("运单号", max_length=40, unique=True, error_messages={"unique": "运单号已存在"})
     movement = models.ForeignKey(Movement, on_delete=models.PROTECT, null=True, blank=True, related_name="waybills",
                                  verbose_name="对应调出记录")
+    carrier = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name="承运企业（平台登记）")
     carrier_name = models.CharField("承运企业", max_length=200)
     carrier_credit_code = models.CharField("承运企业统一社会信用代码", max_length=18)
     vehicle_plate = models.CharField("车牌号", max_length=10)
