@@ -19,7 +19,7 @@ API = "/api/v1/hazmat/ledger"
 
 @pytest.fixture
 def carrier(people: Any, taiping: Any, departments: Any) -> Any:
-    return carrier_of(people, taiping, departments)
+    return carrier_of(people, taiping, departments.emergency)
 
 
 @pytest.fixture

@@ -144,6 +144,7 @@ class WaybillIn(Schema):
     planned_route: list[list[float]] = Field(..., description="[[经度, 纬度], …]，至少起点和终点")
     planned_departure: datetime
     planned_arrival: datetime
+    goods_class: str = Field("", description="危险货物类别（如 2.1、3、8）；化学品的 UN 号可识别时不必填写")
 
 
 class WaybillOut(Schema):
@@ -417,6 +418,7 @@ class QualificationIn(Schema):
     number: str = Field(..., min_length=1, max_length=64)
     valid_from: date
     valid_until: date
+    scope_classes: list[str] = Field([], description="道路危险货物运输许可证的经营范围：类别或项别，如 2.1、3、8")
 
 
 class QualificationOut(Schema):
@@ -429,12 +431,13 @@ class QualificationOut(Schema):
     valid_from: date
     valid_until: date
     revoked: bool
+    scope_classes: list[str]
 
 
 def _qualification_row(q: Any) -> dict[str, Any]:
     return {"id": q.pk, "enterprise_id": q.enterprise_id, "enterprise_name": q.enterprise.name, "kind": q.kind,
             "kind_label": q.get_kind_display(), "number": q.number, "valid_from": q.valid_from,
-            "valid_until": q.valid_until, "revoked": q.revoked}
+            "valid_until": q.valid_until, "revoked": q.revoked, "scope_classes": q.scope_classes}
 
 
 @router.get("/qualifications", response=list[QualificationOut], summary="企业资质（许可证）")

@@ -39,6 +39,8 @@ class Qualification(TimeStampedModel):
     valid_from = models.DateField("有效期起")
     valid_until = models.DateField("有效期至")
     revoked = models.BooleanField("已吊销/注销", default=False)
+    scope_classes = models.JSONField("经营范围（危险货物类别）", default=list, blank=True,
+                                     help_text='道路危险货物运输许可证的类别或项别，如 ["2.1", "3", "8"]')
 
     objects = ScopedQuerySet.as_manager()
     scope_rule = LEDGER_SCOPE
@@ -52,6 +54,38 @@ class Qualification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class CrewRole(models.TextChoices):
+    DRIVER = "driver", "道路危险货物运输驾驶员"
+    ESCORT = "escort", "道路危险货物运输押运人员"
+
+
+class CrewCertificate(TimeStampedModel):
+    """A driver's or escort's qualification certificate (从业资格证) at a carrier, recorded by its supervisor: a
+    waybill names its crew by these numbers, each valid for the whole trip."""
+
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT,
+                                   related_name="hazmat_crew_certificates", verbose_name="所属运输企业")
+    role = models.CharField("资格类别", max_length=8, choices=CrewRole.choices)
+    name = models.CharField("姓名", max_length=50)
+    number = models.CharField("从业资格证号", max_length=40)
+    valid_from = models.DateField("有效期起")
+    valid_until = models.DateField("有效期至")
+    revoked = models.BooleanField("已吊销/注销", default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = LEDGER_SCOPE
+
+    class Meta:
+        ordering = ["enterprise", "role", "name"]
+        verbose_name = "从业资格证"
+        verbose_name_plural = "从业资格证"
+        constraints = [models.UniqueConstraint(fields=["role", "number"], name="hazmat_crew_certificate_unique",
+                                               violation_error_message="该类别从业资格证号已登记")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}（{self.number}）"
 
 
 class Batch(TimeStampedModel):
