@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tests import factories
+from yingji.core.roles import Role
+from yingji.hazmat import carriers, waybills
 from yingji.hazmat import ledger_services as services
-from yingji.hazmat import waybills
 from yingji.hazmat.models import Movement, PeriodBalance, Waybill
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,6 +49,32 @@ WAYBILL = {
 
 
 @dataclass
+class Carrier:
+    """A registered road carrier of dangerous goods with its officer, its licence and its certified crew."""
+
+    enterprise: Any
+    officer: Any
+    licence: Any
+
+
+def carrier_of(people: Any, area: Any, department: Any, scope: tuple[str, ...] = ("2", "3", "8")) -> Carrier:
+    """WAYBILL's carrier, registered and licensed for classes 2, 3 and 8 in 2026–2028, and its driver and escort."""
+    firm = factories.EnterpriseFactory(name="盘锦危货运输有限公司", credit_code=WAYBILL["carrier_credit_code"],
+                                       admin_area=area, owner_department=department)
+    officer = factories.UserFactory(username="officer_carrier", role=Role.ENTERPRISE_OFFICER, enterprise=firm)
+    licence = services.record_qualification(
+        {"enterprise_id": firm.pk, "kind": "transport", "number": "辽交运管许可盘字211122000001",
+         "valid_from": date(2026, 1, 1), "valid_until": date(2028, 12, 31), "scope_classes": list(scope)},
+        actor=people.admin)
+    for role, name, number in (("driver", WAYBILL["driver_name"], WAYBILL["driver_licence"]),
+                               ("escort", WAYBILL["escort_name"], WAYBILL["escort_licence"])):
+        carriers.record_crew_certificate({"enterprise": firm, "role": role, "name": name, "number": number,
+                                          "valid_from": date(2026, 1, 1), "valid_until": date(2028, 12, 31)},
+                                         actor=people.admin)
+    return Carrier(firm, officer, licence)
+
+
+@dataclass
 class LedgerOfB:
     """Enterprise B's ledger records, for the scoping walk: each should be out of A's officer's reach."""
 
@@ -58,6 +86,7 @@ class LedgerOfB:
 
 def ledger_of_b(people: Any, enterprise_b: Any, enterprise_c: Any) -> LedgerOfB:
     licence(enterprise_b, "operation", people.admin)
+    carrier_of(people, enterprise_c.admin_area, enterprise_c.owner_department)
     b = people.officer_b
     count(b, 10, 0, enterprise=enterprise_b)
     movement = move(b, "production", 50, 1, enterprise=enterprise_b, lot="B-001")

@@ -11,6 +11,7 @@ import pytest
 
 from yingji.core.models import User
 from yingji.core.roles import Role
+from yingji.monitoring import devices
 from yingji.worksafety import rules
 from yingji.worksafety.constants import ApproverRole, WorkType
 from yingji.worksafety.models import Permit, PermitApprover, PermitStatus
@@ -41,6 +42,10 @@ def test_hot_work_permit_flow(page: Any, live_server: Any, data: BrowserData) ->
     applicant = _enterprise_user("ent_safety", "陈安全员", firm)
     approvers = {role: _enterprise_user(f"ap_{role.value}", f"审批人{i}", firm, role)
                  for i, role in enumerate(ApproverRole, start=1)}
+    devices.create_device_with_channels(
+        {"code": "GAS-E203", "name": "便携式可燃气体检测仪", "device_type": "combustible_gas_detector",
+         "enterprise_id": firm.pk},
+        [{"metric": "combustible_gas", "unit": "%LEL", "range_min": 0, "range_max": 100}], actor=applicant)
     base = live_server.url
     sign_in(page, base, applicant.username)
 
@@ -85,6 +90,15 @@ def test_hot_work_permit_flow(page: Any, live_server: Any, data: BrowserData) ->
     page.fill("#g_lel", "5")
     page.click("[data-testid=gas-form] button[type=submit]")
     assert "合格" in page.locator("[data-testid=gas-table]").inner_text()
+    if permit.level == "special":  # raised at night or on a rest day: continuous monitoring and video first
+        page.click("button[data-step=start]")
+        assert "可燃气体连续监测" in page.locator(".messages").inner_text()
+    page.check("[data-testid=site-watch-form] input[name=monitor_channels]")
+    page.fill("#w_cam", "CAM-E203")
+    page.fill("#w_url", "https://nvr.example/play/e203")
+    page.click("[data-testid=site-watch-form] button[type=submit]")
+    assert "GAS-E203/combustible_gas" in page.locator("[data-testid=monitor-readings]").inner_text()
+    assert page.locator("[data-testid=video] a").get_attribute("href") == "https://nvr.example/play/e203"
     page.click("button[data-step=start]")
     assert page.locator("[data-testid=permit-status]").inner_text() == "作业中"
     screenshot(page, "worksafety_in_progress", full_page=True)

@@ -19,6 +19,7 @@ from yingji.core.demo_accounts import ADMIN_TOTP_SECRET, DEFAULT_PASSWORD
 from yingji.core.management.commands import serve
 from yingji.core.models import AdminArea, AuditAction, AuditEvent, Department, Road, User
 from yingji.core.roles import Role
+from yingji.core.ticks import TickSupervisor, demo_ticks, run_command
 from yingji.registry.models import (
     Enterprise,
     Equipment,
@@ -180,8 +181,26 @@ def test_refuses_to_replace_demo_rows_that_real_records_point_at(loaded: str) ->
 def test_without_load_only_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
     served: dict[str, Any] = {}
     monkeypatch.setattr(serve.Command, "handle", lambda self, *a, **o: served.update(o))
-    call_command("demo", "--host", "0.0.0.0", "--port", "8123", "--no-simulator", stdout=StringIO())
+    call_command("demo", "--host", "0.0.0.0", "--port", "8123", "--no-simulator", "--no-ticks", stdout=StringIO())
     assert served["host"] == "0.0.0.0" and served["port"] == 8123
+
+
+def test_serving_runs_every_periodic_tick_and_stops_them_with_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    started: list[list[str]] = []
+    monkeypatch.setattr(serve.Command, "handle", lambda self, *a, **o: seen.append("serve"))
+    monkeypatch.setattr(TickSupervisor, "start", lambda self: started.append([t.command for t in self.ticks]) or "定时")
+    monkeypatch.setattr(TickSupervisor, "stop", lambda self, timeout=30.0: seen.append("ticks stopped"))
+    call_command("demo", "--port", "8125", "--no-simulator", stdout=StringIO())
+    assert {"monitoring_tick", "worksafety_tick", "prevention_tick", "command_tick"} <= set(started[0])
+    assert seen == ["serve", "ticks stopped"]  # stopped once the server returns
+    call_command("demo", "--port", "8125", "--no-simulator", "--no-ticks", stdout=StringIO())
+    assert len(started) == 1
+
+
+def test_the_ticks_run_once_each_in_the_demo_database(loaded: str) -> None:
+    for tick in demo_ticks():
+        run_command(tick)  # each command's run-once form exists and finishes (no endless loop)
 
 
 def test_response_plans_and_village_population_estimates(loaded: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests import factories
-from tests.hazmat_ledger_support import WAYBILL, at, count, licence, move
+from tests.hazmat_ledger_support import WAYBILL, at, carrier_of, count, licence, move
 from yingji.core import events
 from yingji.core.models import AuditEvent
 from yingji.hazmat import ledger_services as services
@@ -215,7 +215,8 @@ def test_trace_forward_and_backward(people: Any, enterprise_a: Any, licensed_b: 
     assert len(mine["edges"]) == 2
 
 
-def test_waybill_problems_at_once(people: Any, enterprise_a: Any) -> None:
+def test_waybill_problems_at_once(people: Any, enterprise_a: Any, taiping: Any, departments: Any) -> None:
+    carrier_of(people, taiping, departments.emergency)
     draft = waybills.WaybillDraft(**{**WAYBILL, "vehicle_plate": "LN-12345",
                                      "escort_licence": WAYBILL["driver_licence"],
                                      "planned_route": [[122.06, 41.23]], "consignee_name": "",

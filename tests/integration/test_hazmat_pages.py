@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.hazmat_ledger_support import at, count, licence, move
+from tests.hazmat_ledger_support import at, carrier_of, count, licence, move
 from yingji.hazmat import services
 from yingji.hazmat.models import Movement, MovementStatus, Waybill
 
@@ -85,6 +85,16 @@ def test_discrepancies_for_the_supervisor_and_the_trace(people: Any, enterprise_
 
 def test_waybill_form(people: Any, enterprise_a: Any, client_for: Any) -> None:
     a = client_for(people.officer_a)
+    unlicensed = a.post("/hazmat/ledger/waybills/", {
+        "enterprise": enterprise_a.pk, "chemical": "液氯", "quantity": "10", "carrier_name": "无证运输公司",
+        "carrier_credit_code": "91110000600037341L", "vehicle_plate": "辽L12345", "driver_name": "李师傅",
+        "driver_licence": "210000198001010011", "escort_name": "赵押运", "escort_licence": "210000198502020022",
+        "consignee_name": "乙石化有限公司", "planned_route": "122.06,41.23；122.15，41.18",
+        "planned_departure": at(1).strftime("%Y-%m-%dT%H:%M"), "planned_arrival": at(1.1).strftime("%Y-%m-%dT%H:%M")},
+        follow=True).content.decode()
+    assert "承运企业（统一社会信用代码 91110000600037341L）未在平台登记" in unlicensed
+    assert "驾驶员从业资格证 210000198001010011 未在平台登记" in unlicensed
+    carrier_of(people, enterprise_a.admin_area, enterprise_a.owner_department)
     form = {"enterprise": enterprise_a.pk, "chemical": "液氯", "quantity": "10", "carrier_name": "盘锦危货运输有限公司",
             "carrier_credit_code": "91110000600037341L", "vehicle_plate": "辽L1234", "driver_name": "李师傅",
             "driver_licence": "210000198001010011", "escort_name": "赵押运", "escort_licence": "210000198502020022",

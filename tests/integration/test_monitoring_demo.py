@@ -128,7 +128,7 @@ def test_demo_serving_starts_the_simulator_unless_disabled(monkeypatch: pytest.M
     monkeypatch.setattr(demo_runner, "start_in_background", lambda url: started.append(url) or "模拟器：测试")
     monkeypatch.setattr(notify_worker, "start_in_background", lambda url: "通知：测试")  # no worker thread left
     out = StringIO()
-    call_command("demo", "--port", "8124", stdout=out)
+    call_command("demo", "--port", "8124", "--no-ticks", stdout=out)
     assert started == ["http://127.0.0.1:8124"] and "模拟器：测试" in out.getvalue()
-    call_command("demo", "--port", "8124", "--no-simulator", stdout=StringIO())
+    call_command("demo", "--port", "8124", "--no-simulator", "--no-ticks", stdout=StringIO())
     assert len(started) == 1

@@ -38,6 +38,8 @@ PERMIT_REQUESTS: dict[tuple[str, str], Any] = {
                                              "oxygen_vol_pct": 20.9},
     ("/permits/{pk}/spot-checks", "get"): None,
     ("/permits/{pk}/spot-checks", "post"): {"result": "stop_work", "findings": "越权"},
+    ("/permits/{pk}/site-watch", "put"): {"video_source": "CAM-外人"},
+    ("/permits/{pk}/site-watch/channels", "get"): None,
 }
 TOOL_REQUESTS: dict[tuple[str, str], Any] = {
     ("/tools/{pk}", "get"): None,

@@ -270,6 +270,31 @@ def backend() -> EventBackend:
         return _backend
 
 
+Reaction = Callable[[Event], None]
+_reactions: list[tuple[tuple[str, ...], Reaction]] = []
+
+
+def react(topics: tuple[str, ...], reaction: Reaction) -> None:
+    """Register a cross-app reaction (from an AppConfig.ready) to events of these topics, whatever the backend.
+
+    It runs in the publishing process, after the event is delivered, outside the publisher's transaction.
+    Reactions live here rather than on the backend so that replacing the backend (tests) keeps them.
+    """
+    if (topics, reaction) not in _reactions:  # ready() may run twice (tests, autoreload)
+        _reactions.append((topics, reaction))
+
+
+def _deliver(topic: str, payload: dict[str, Any], scope: ScopeFacts) -> None:
+    event = backend().deliver(topic, payload, scope)
+    for topics, reaction in list(_reactions):
+        if topic in topics:
+            try:
+                reaction(event)
+            except Exception:  # noqa: BLE001 — the publisher's write is committed; its reply must not fail for a
+                # reaction, which logs here and is caught up by its app's tick (e.g. worksafety_tick)
+                log.exception("reaction %s to %s failed", getattr(reaction, "__qualname__", reaction), topic)
+
+
 def publish(topic: str, payload: dict[str, Any], *, scope: ScopeFacts) -> None:
     """Deliver the event once the surrounding transaction commits (at once if there is none)."""
-    transaction.on_commit(lambda: backend().deliver(topic, payload, scope))
+    transaction.on_commit(lambda: _deliver(topic, payload, scope))

@@ -12,6 +12,7 @@ from . import catalogue, services
 from .models import (
     Batch,
     Chemical,
+    CrewCertificate,
     HazardUnit,
     Movement,
     PeriodBalance,
@@ -109,9 +110,17 @@ class LedgerAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 @admin.register(Qualification)
 class QualificationAdmin(LedgerAdmin):
-    list_display = ("enterprise", "kind", "number", "valid_from", "valid_until", "revoked")
+    list_display = ("enterprise", "kind", "number", "scope_classes", "valid_from", "valid_until", "revoked")
     list_filter = ("kind", "revoked")
     search_fields = ("number", "enterprise__name")
+    list_select_related = ("enterprise",)
+
+
+@admin.register(CrewCertificate)
+class CrewCertificateAdmin(LedgerAdmin):
+    list_display = ("enterprise", "role", "name", "number", "valid_from", "valid_until", "revoked")
+    list_filter = ("role", "revoked")
+    search_fields = ("number", "name", "enterprise__name")
     list_select_related = ("enterprise",)
 
 

@@ -144,6 +144,7 @@ class WaybillIn(Schema):
     planned_route: list[list[float]] = Field(..., description="[[经度, 纬度], …]，至少起点和终点")
     planned_departure: datetime
     planned_arrival: datetime
+    goods_class: str = Field("", description="危险货物类别（如 2.1、3、8）；化学品的 UN 号可识别时不必填写")
 
 
 class WaybillOut(Schema):
@@ -152,6 +153,7 @@ class WaybillOut(Schema):
     enterprise_id: int
     enterprise_name: str
     movement_id: int | None
+    carrier_id: int | None
     carrier_name: str
     carrier_credit_code: str
     vehicle_plate: str
@@ -169,19 +171,19 @@ class WaybillOut(Schema):
 
 
 def waybill_row(w: Any) -> dict[str, Any]:
-    return {**{f: getattr(w, f) for f in ("id", "number", "enterprise_id", "movement_id", "carrier_name",
+    return {**{f: getattr(w, f) for f in ("id", "number", "enterprise_id", "movement_id", "carrier_id", "carrier_name",
                                           "carrier_credit_code", "vehicle_plate", "driver_name", "driver_licence",
                                           "escort_name", "escort_licence", "consignee_id", "consignee_name",
                                           "quantity_t", "planned_route", "planned_departure", "planned_arrival")},
             "enterprise_name": w.enterprise.name, "chemical": w.chemical.name}
 
 
-@router.get("/waybills", response=list[WaybillOut], summary="电子运单列表")
+@router.get("/waybills", response=list[WaybillOut],
+            summary="电子运单列表（托运、承运、收货企业均可见；enterprise= 为其中任一方）")
 def list_waybills(request: HttpRequest, enterprise: int | None = None, limit: int = 50,
                   offset: int = 0) -> list[dict[str, Any]]:
-    rows = queries.visible_waybills(request.user)
-    if enterprise is not None:
-        rows = rows.filter(enterprise_id=enterprise)
+    rows = queries.visible_waybills(request.user) if enterprise is None else \
+        queries.waybills_of(request.user, enterprise)
     limit, offset = _page(limit, offset)
     return [waybill_row(w) for w in rows[offset: offset + limit]]
 
@@ -416,6 +418,7 @@ class QualificationIn(Schema):
     number: str = Field(..., min_length=1, max_length=64)
     valid_from: date
     valid_until: date
+    scope_classes: list[str] = Field([], description="道路危险货物运输许可证的经营范围：类别或项别，如 2.1、3、8")
 
 
 class QualificationOut(Schema):
@@ -428,12 +431,13 @@ class QualificationOut(Schema):
     valid_from: date
     valid_until: date
     revoked: bool
+    scope_classes: list[str]
 
 
 def _qualification_row(q: Any) -> dict[str, Any]:
     return {"id": q.pk, "enterprise_id": q.enterprise_id, "enterprise_name": q.enterprise.name, "kind": q.kind,
             "kind_label": q.get_kind_display(), "number": q.number, "valid_from": q.valid_from,
-            "valid_until": q.valid_until, "revoked": q.revoked}
+            "valid_until": q.valid_until, "revoked": q.revoked, "scope_classes": q.scope_classes}
 
 
 @router.get("/qualifications", response=list[QualificationOut], summary="企业资质（许可证）")

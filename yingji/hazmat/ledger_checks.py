@@ -1,6 +1,6 @@
 """What every ledger write checks and how it reports: field-by-field problems in Chinese, the enterprise and
 chemical a write names, quantities in tonnes, times, the writer's scope, and the ``hazmat.ledger`` event.
-Shared by `ledger_services` (movements, stocktakes) and `waybills`."""
+Shared by `ledger_services` (movements, stocktakes, licences), `waybills` and `carriers` (crew certificates)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from yingji.core import events
+from yingji.core import audit, events
+from yingji.core.models import AuditAction
 from yingji.core.records import ensure_may_change
-from yingji.core.scoping import facts_of
+from yingji.core.roles import Role
+from yingji.core.scoping import Principal, facts_of
 from yingji.registry.models import Enterprise
 
 from .catalogue import chemical_for
@@ -95,6 +97,20 @@ def moment_of(value: datetime | None, errors: Problems, name: str) -> datetime |
 
 def ensure_writer(enterprise: Enterprise, actor: Any) -> None:
     ensure_may_change(Movement(enterprise=enterprise), actor, "台账")
+
+
+def save_licence(record: Any, errors: Problems, *, actor: Any, label: str) -> None:
+    """Save a licence or certificate (``valid_from``/``valid_until``) recorded by a supervisor — never by the
+    enterprise itself — with the caller's problems and its own, in the caller's transaction, audited."""
+    if Principal.of(actor).role == Role.ENTERPRISE_OFFICER:
+        raise PermissionDenied(f"{label}由监管部门登记")
+    if record.valid_from and record.valid_until and record.valid_from > record.valid_until:
+        errors.add("valid_until", "有效期至不能早于有效期起")
+    errors.raise_if_any()
+    record.full_clean()
+    ensure_may_change(record, actor, label)
+    record.save(force_insert=True)
+    audit.record_change(AuditAction.CREATE, record, actor=actor, before=None)
 
 
 def publish_ledger(verb: str, record: Any, payload: Mapping[str, Any]) -> None:

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import connection
@@ -16,8 +18,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from yingji.core.scoping import Principal, ScopeRule
+
 from .ledger_math import Balance, Edge, Trace, close_balance, trace_batch
 from .models import Batch, Movement, MovementKind, MovementStatus, PeriodBalance, Qualification, Stocktake, Waybill
+from .models.ledger import LEDGER_SCOPE
 
 ZERO = Decimal(0)
 _PLACES = Decimal("0.000001")
@@ -55,8 +60,26 @@ def visible_movements(user: Any) -> QuerySet[Movement]:
     return Movement.objects.for_user(user).select_related("enterprise", "chemical", "batch")
 
 
+# A waybill is in the ledger scope of each registered party: the shipper (its owner), consignee and carrier.
+WAYBILL_PARTIES = (LEDGER_SCOPE, *(ScopeRule(kind=LEDGER_SCOPE.kind, enterprise=party,
+                                             department=f"{party}__owner_department", area=f"{party}__admin_area")
+                                   for party in ("consignee", "carrier")))
+
+
 def visible_waybills(user: Any) -> QuerySet[Waybill]:
-    return Waybill.objects.for_user(user).select_related("enterprise", "chemical", "batch")
+    """Waybills the user may read as, or as a supervisor of, their shipper, consignee or carrier."""
+    principal = Principal.of(user)
+    filters = [f for rule in WAYBILL_PARTIES if (f := principal.read_filter(rule)) is not None]
+    rows = Waybill.objects.all()
+    if len(filters) == len(WAYBILL_PARTIES):  # None from any rule: the user reads every waybill
+        rows = rows.filter(reduce(or_, filters))
+    return rows.select_related("enterprise", "chemical", "batch", "consignee", "carrier")
+
+
+def waybills_of(user: Any, enterprise_id: int) -> QuerySet[Waybill]:
+    """The visible waybills in which this enterprise ships, carries or receives."""
+    return visible_waybills(user).filter(Q(enterprise_id=enterprise_id) | Q(consignee_id=enterprise_id)
+                                         | Q(carrier_id=enterprise_id))
 
 
 def visible_stocktakes(user: Any) -> QuerySet[Stocktake]:

@@ -17,19 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from yingji.core import audit
 from yingji.core.credit_code import normalize_credit_code, validate_credit_code
-from yingji.core.models import AuditAction
 from yingji.core.records import ensure_may_change
-from yingji.core.roles import Role
-from yingji.core.scoping import Principal
 from yingji.registry.models import Enterprise
 
-from . import ledger_queries
+from . import ledger_queries, transport
 from .constants import HazmatAudit
 from .ledger_checks import (
     OUTBOUND_TO_ENTERPRISE,
@@ -42,6 +39,7 @@ from .ledger_checks import (
     moment_of,
     publish_ledger,
     quantity_of,
+    save_licence,
     tolerance_percent,
 )
 from .ledger_math import close_balance
@@ -66,17 +64,15 @@ USER_KINDS = (MovementKind.PRODUCTION, MovementKind.PURCHASE, MovementKind.TRANS
 @transaction.atomic
 def record_qualification(data: Mapping[str, Any], *, actor: Any) -> Qualification:
     """Record a licence an enterprise holds; supervisors record them, not the enterprise itself."""
-    if Principal.of(actor).role == Role.ENTERPRISE_OFFICER:
-        raise PermissionDenied("企业资质由监管部门登记")
     qualification = Qualification(**data)
     errors = Problems()
-    if qualification.valid_from and qualification.valid_until and qualification.valid_from > qualification.valid_until:
-        errors.add("valid_until", "有效期至不能早于有效期起")
-    errors.raise_if_any()
-    qualification.full_clean()
-    ensure_may_change(qualification, actor, "企业资质")
-    qualification.save(force_insert=True)
-    audit.record_change(AuditAction.CREATE, qualification, actor=actor, before=None)
+    if qualification.kind == QualificationKind.TRANSPORT:  # the licence's 经营范围: the classes it may carry
+        problem = transport.scope_problem(qualification.scope_classes or [])
+        if problem:
+            errors.add("scope_classes", problem)
+    elif qualification.scope_classes:
+        errors.add("scope_classes", "只有道路危险货物运输许可证登记经营范围（危险货物类别）")
+    save_licence(qualification, errors, actor=actor, label="企业资质")
     return qualification
 
 

@@ -37,7 +37,8 @@ WAYBILL_FIELDS = [(name, gettext_lazy(label)) for name, label in (
     ("chemical", "危险化学品"), ("quantity", "数量（t）"), ("carrier_name", "承运企业"),
     ("carrier_credit_code", "承运企业统一社会信用代码"), ("vehicle_plate", "车牌号"), ("driver_name", "驾驶员"),
     ("driver_licence", "驾驶员从业资格证号"), ("escort_name", "押运员"), ("escort_licence", "押运员从业资格证号"),
-    ("consignee_name", "收货单位"), ("consignee_credit_code", "收货单位统一社会信用代码"))]
+    ("consignee_name", "收货单位"), ("consignee_credit_code", "收货单位统一社会信用代码"),
+    ("goods_class", "危险货物类别（UN 号不可识别时填写）"))]
 
 
 FIELD_LABELS = {
@@ -144,7 +145,7 @@ def ledger_view(request: HttpRequest) -> HttpResponse:
         "stock": ledger_queries.book_stock(enterprise.pk),
         "pending": movements.filter(kind=MovementKind.TRANSFER_IN, status=MovementStatus.PENDING),
         "movements": movements[:100],
-        "waybills": ledger_queries.visible_waybills(request.user).filter(enterprise=enterprise)[:50],
+        "waybills": ledger_queries.waybills_of(request.user, enterprise.pk)[:50],
         "balances": ledger_queries.visible_balances(request.user).filter(enterprise=enterprise)[:50],
     })
     return render(request, "hazmat/ledger.html", context)
@@ -226,7 +227,8 @@ def record_waybill_view(request: HttpRequest) -> HttpResponse:
         consignee_credit_code=post.get("consignee_credit_code", ""), chemical=post.get("chemical", ""),
         quantity=post.get("quantity", ""), planned_route=_route(post.get("planned_route", "")),
         planned_departure=_when(post.get("planned_departure", "")),
-        planned_arrival=_when(post.get("planned_arrival", "")), enterprise=enterprise.pk)
+        planned_arrival=_when(post.get("planned_arrival", "")), enterprise=enterprise.pk,
+        goods_class=post.get("goods_class", ""))
     try:
         waybill = waybills.record_waybill(draft, actor=request.user)
     except ValidationError as exc:

@@ -1,5 +1,6 @@
 """E-waybills (电子运单) for road shipments of hazardous chemicals: every field checked at once (plate, route,
-times, licences, credit codes), nothing written on any problem; audited and published like the ledger."""
+times, credit codes, the carrier's transport licence and its scope, the crew's certificates — `carriers`),
+nothing written on any problem; audited and published like the ledger."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from yingji.core.credit_code import normalize_credit_code, validate_credit_code
 from yingji.core.models import AuditAction
 from yingji.registry.models import Enterprise
 
+from . import carriers
 from .ledger_checks import (
     OUTBOUND_TO_ENTERPRISE,
     Problems,
@@ -54,11 +56,12 @@ class WaybillDraft:
     movement: int | None = None
     lot_number: str = ""
     number: str = ""
+    goods_class: str = ""  # 危险货物类别, needed only for a chemical whose UN numbers the platform cannot classify
 
 
 def _waybill_people(draft: WaybillDraft, errors: Problems) -> None:
     required = (("carrier_name", "承运企业"), ("driver_name", "驾驶员姓名"), ("driver_licence", "驾驶员从业资格证号"),
-                ("escort_name", "押运员姓名"), ("escort_licence", "押运员从业资格证号"), ("consignee_name", "收货单位"))
+                ("escort_name", "押运员姓名"), ("escort_licence", "押运员从业资格证号"))
     for name, label in required:
         if not str(getattr(draft, name)).strip():
             errors.add(name, f"请填写{label}")
@@ -103,6 +106,16 @@ def record_waybill(draft: WaybillDraft, *, actor: Any) -> Waybill:
         problem = validate_credit_code(code)
         if problem:
             errors.add("consignee_credit_code", problem)
+    if consignee is None and not draft.consignee_name.strip():
+        errors.add("consignee_name", "请填写收货单位（或其统一社会信用代码）")
+    carrier_code = normalize_credit_code(draft.carrier_credit_code)
+    carrier = Enterprise.objects.filter(credit_code=carrier_code).first() if carrier_code else None
+    if departure is not None and arrival is not None and arrival > departure \
+            and validate_credit_code(carrier_code) is None:  # a malformed code is reported above, once
+        carriers.check_trip(carriers.Trip(
+            carrier=carrier, carrier_code=carrier_code, chemical=chemical, goods_class=draft.goods_class,
+            driver=(draft.driver_name, draft.driver_licence), escort=(draft.escort_name, draft.escort_licence),
+            first_day=timezone.localdate(departure), last_day=timezone.localdate(arrival)), errors)
     movement = None
     if draft.movement is not None and shipper is not None:
         movement = Movement.objects.filter(pk=draft.movement, enterprise=shipper,
@@ -117,7 +130,7 @@ def record_waybill(draft: WaybillDraft, *, actor: Any) -> Waybill:
     batch = movement.batch if movement is not None else None
     waybill = Waybill(
         enterprise=shipper, number=draft.number.strip() or _waybill_number(),
-        movement=movement, carrier_name=draft.carrier_name.strip(),
+        movement=movement, carrier=carrier, carrier_name=carrier.name if carrier else draft.carrier_name.strip(),
         carrier_credit_code=normalize_credit_code(draft.carrier_credit_code),
         vehicle_plate=draft.vehicle_plate.strip().upper(), driver_name=draft.driver_name.strip(),
         driver_licence=draft.driver_licence.strip(), escort_name=draft.escort_name.strip(),
@@ -130,5 +143,6 @@ def record_waybill(draft: WaybillDraft, *, actor: Any) -> Waybill:
     waybill.save(force_insert=True)
     audit.record_change(AuditAction.CREATE, waybill, actor=actor, before=None)
     publish_ledger("waybill", waybill, {"enterprise_id": shipper.pk, "number": waybill.number,
-                                  "vehicle_plate": waybill.vehicle_plate})
+                                  "vehicle_plate": waybill.vehicle_plate, "consignee_id": waybill.consignee_id,
+                                  "carrier_id": waybill.carrier_id})
     return waybill

@@ -3,6 +3,8 @@ from typing import Any
 from django.apps import AppConfig
 from django.utils.module_loading import import_string
 
+from yingji.core.ticks import Tick
+
 
 class MonitoringConfig(AppConfig):
     """监测预警"""
@@ -16,6 +18,7 @@ class MonitoringConfig(AppConfig):
     demo_unloader = "yingji.monitoring.demo.loader.unload_demo"
     # `yingji demo` (serving): called with the server's URL once loaded; returns one line to print.
     demo_background = "yingji.monitoring.demo.runner.start_in_background"
+    demo_ticks = (Tick("monitoring_tick", 30),)  # offline, escalation, rollups (docs/deploy.md: every 30 s)
 
     def enterprise_safety_facts(self, enterprise: Any) -> list[Any]:
         """The per-enterprise safety dashboard's hook (yingji.core.safety_facts), read-only."""

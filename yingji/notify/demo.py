@@ -1,4 +1,5 @@
-"""The demo county's notifications: the emergency bureau's inbox hears every monitoring alarm.
+"""The demo county's notifications: the emergency bureau's inbox hears every monitoring alarm and every
+special-work permit an alarm stopped.
 
 Channels and rules are configuration: kept between demo runs (a channel with a delivery log cannot be
 deleted) and put back as they were by name.
@@ -16,11 +17,14 @@ from .models import Channel, ChannelKind, ChannelRecipient, RoutingRule
 
 CHANNEL_NAME = "应急局站内消息（演示）"
 RULE_NAME = "监测报警通知应急局（演示）"
+# (name, domain, kinds): the domains' own names for what they notify
+RULES = ((RULE_NAME, "monitoring", ["raised", "escalated"]),
+         ("特殊作业因报警暂停通知应急局（演示）", "worksafety", ["alarm_suspended"]))
 
 
 @transaction.atomic
 def load_demo(*, password: str) -> DemoSection:
-    """The in-app channel for the emergency bureau and the administrator, and the rule for monitoring alarms."""
+    """The in-app channel for the emergency bureau and the administrator, and the rules that feed it."""
     department = Department.objects.filter(code=EMERGENCY).first()
     channel, _ = Channel.objects.update_or_create(
         name=CHANNEL_NAME, defaults={"kind": ChannelKind.INAPP, "is_active": True, "owner_department": department})
@@ -28,12 +32,14 @@ def load_demo(*, password: str) -> DemoSection:
     recipients = [ChannelRecipient(channel=channel, department=department)] if department else []
     recipients += [ChannelRecipient(channel=channel, user=u) for u in User.objects.filter(username="admin")]
     ChannelRecipient.objects.bulk_create(recipients)
-    rule, _ = RoutingRule.objects.update_or_create(
-        name=RULE_NAME, defaults={"domain": "monitoring", "kinds": ["raised", "escalated"], "min_level": 0,
-                                  "area_prefix": "", "department": None, "is_active": True,
-                                  "owner_department": department})
-    rule.channels.set([channel])
+    rules = []
+    for name, domain, kinds in RULES:
+        rule, _ = RoutingRule.objects.update_or_create(
+            name=name, defaults={"domain": domain, "kinds": kinds, "min_level": 0, "area_prefix": "",
+                                 "department": None, "is_active": True, "owner_department": department})
+        rule.channels.set([channel])
+        rules.append(rule.pk)
     audit.record(AuditAction.IMPORT, actor=None, object_type="notify.channel", object_id=channel.pk,
                  object_repr=f"演示数据：{CHANNEL_NAME}",
-                 after={"recipients": len(recipients), "rule": rule.pk, "demo": True})
-    return DemoSection(counts={"通知渠道": 1, "通知规则": 1})
+                 after={"recipients": len(recipients), "rules": rules, "demo": True})
+    return DemoSection(counts={"通知渠道": 1, "通知规则": len(rules)})

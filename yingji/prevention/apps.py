@@ -3,6 +3,8 @@ from typing import Any
 from django.apps import AppConfig
 from django.utils.module_loading import import_string
 
+from yingji.core.ticks import Tick
+
 
 class PreventionConfig(AppConfig):
     """双重预防与政府监管"""
@@ -13,6 +15,7 @@ class PreventionConfig(AppConfig):
     # `yingji demo`: the unloader deletes the demo records before the registry replaces the demo enterprises.
     demo_loader = "yingji.prevention.demo.load_demo"
     demo_unloader = "yingji.prevention.demo.unload_demo"
+    demo_ticks = (Tick("prevention_tick", 300),)  # overdue dangers, missed rounds, commitments
 
     def enterprise_safety_facts(self, enterprise: Any) -> list[Any]:
         """The dashboard's hook (see yingji.core.safety_facts): open hidden dangers, risk colours, inspections."""

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from yingji.core.exports import stream_export
 
 from . import constants as c
-from . import queries, rules, services
+from . import queries, rules, services, watch, watch_rules, watch_services
 from .models import Permit
 from .schemas import (
     ApproveIn,
@@ -29,6 +29,7 @@ from .schemas import (
     PermitPatch,
     RuleCheckIn,
     RuleCheckOut,
+    SiteWatchIn,
     SpotCheckIn,
     SpotCheckOut,
 )
@@ -64,7 +65,10 @@ def permit_detail(p: Permit) -> dict[str, Any]:
         "spot_checks": [spot_row(s) for s in p.spot_checks.select_related("inspector")],
         "submitted_at": p.submitted_at, "approved_at": p.approved_at, "started_at": p.started_at,
         "suspended_at": p.suspended_at, "completed_at": p.completed_at, "closed_at": p.closed_at,
-        "retain_until": p.retain_until,
+        "retain_until": p.retain_until, "suspension_reason": p.suspension_reason,
+        "needs_site_watch": watch_rules.needs_site_watch(c.WorkType(p.work_type), p.level),
+        "video_source": p.video_source, "video_url": p.video_url,
+        "monitor_channels": [vars(r) for r in watch.latest_readings(p)],
     }
 
 
@@ -195,6 +199,22 @@ _step("resume", "恢复作业（中断超时须重新分析）", services.resume
 _step("complete", "完工", services.complete_work)
 _step("close", "关闭归档", services.close_permit)
 _step("cancel", "作废", services.cancel_permit)
+
+
+@router.put("/permits/{pk}/site-watch", response=PermitDetailOut,
+            summary="关联连续监测通道与视频监控（特级动火开始作业前必填）")
+def set_site_watch(request: HttpRequest, pk: int, payload: SiteWatchIn) -> dict[str, Any]:
+    permit = watch_services.link_site_watch(queries.writable_permit(request.user, pk),
+                                            payload.dict(exclude_none=True), actor=request.user)
+    return _reloaded(request, permit)
+
+
+@router.get("/permits/{pk}/site-watch/channels", response=list[dict[str, Any]],
+            summary="可关联的本企业气体检测通道")
+def linkable_channels(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    permit = queries.visible_permit(request.user, pk)
+    return [{"id": ch.pk, "reference": ch.reference, "device_name": ch.device.name, "metric": ch.metric,
+             "unit": ch.unit} for ch in watch.linkable_channels(permit.enterprise_id)]
 
 
 class RenewIn(Schema):

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.module_loading import import_string
+
+from yingji.core.ticks import Tick
 
 
 class WorksafetyConfig(AppConfig):
@@ -10,3 +13,8 @@ class WorksafetyConfig(AppConfig):
     # `yingji demo`: the unloader deletes the demo permits and tools before the registry replaces the enterprises.
     demo_loader = "yingji.worksafety.demo.load_demo"
     demo_unloader = "yingji.worksafety.demo.unload_demo"
+    demo_ticks = (Tick("worksafety_tick", 60),)  # expiry, stale analyses, alarms on 特级动火 monitors
+
+    def ready(self) -> None:
+        # 特级动火: an alarm on a channel a permit in progress names stops the work (watch_services).
+        import_string("yingji.worksafety.watch_services.register")()

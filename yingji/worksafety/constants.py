@@ -267,6 +267,7 @@ class WorksafetyAudit(StrEnum):
     PERMIT_CANCEL = "worksafety.permit.cancel"
     PERMIT_EXPIRE = "worksafety.permit.expire"
     PERMIT_RENEW = "worksafety.permit.renew"
+    PERMIT_SITE_WATCH = "worksafety.permit.site_watch"
     GAS_ANALYSIS = "worksafety.gas.record"
     SPOT_CHECK = "worksafety.spotcheck.record"
     TOOL_REGISTER = "worksafety.tool.register"
@@ -278,6 +279,7 @@ class WorksafetyAudit(StrEnum):
 PERMIT_TOPIC: Final = "worksafety.permit"  # every permit change, after commit
 UNLOCK_TOPIC: Final = "worksafety.tool.unlock"  # every unlock granted or refused, to the supervising department
 LOCK_ALARM_RULE: Final = "elock_unlocked_without_permit"
+ALARM_STOP_VERB: Final = "alarm_suspended"  # event verb and notice kind when an alarm on a named channel stops work
 
 # --- retention ------------------------------------------------------------------------------------------
 RETENTION: Final = timedelta(days=366)  # DOMAIN §4: permits kept ≥ 1 year (366 days covers a leap year)

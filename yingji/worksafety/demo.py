@@ -17,12 +17,16 @@ from django.utils import timezone
 from yingji.core.demo import DemoSection
 from yingji.core.demo_accounts import DemoAccount, record_accounts, upsert_demo_user
 from yingji.core.models import User
+from yingji.core.models.tokens import hash_token
 from yingji.core.roles import Role
-from yingji.monitoring.models import Alarm, Device
+from yingji.monitoring import devices
+from yingji.monitoring.demo.loader import demo_token
+from yingji.monitoring.models import Alarm, Channel, Device, DeviceCredential
 
-from . import locks, rules, services
+from . import locks, rules, services, watch_services
 from .constants import APPROVER_LABELS, ApproverRole, WorkType
 from .models import LockEvent, Permit, PermitApprover, SpotCheck, Tool, UnlockRequest
+from .watch_rules import COMBUSTIBLE_METRIC
 
 # ent_a's plant: one approver account per role, as a real plant has (车间主任, 安全部, 设备部, 主管副厂长).
 APPROVER_ACCOUNTS = (
@@ -31,6 +35,8 @@ APPROVER_ACCOUNTS = (
     ("ent_a_specialist", ApproverRole.SPECIALIST, "设备部部长（演示）"),
     ("ent_a_leader", ApproverRole.PLANT_LEADER, "主管副厂长（演示）"),
 )
+SITE_DETECTOR = "DEMO-HW-GAS-01"
+SITE_CAMERA = {"video_source": "CAM-DEMO-E203", "video_url": "rtsp://127.0.0.1:8554/demo/e203"}
 WELDER = {"name": "王焊工", "certificate_no": "T211122198001010011"}
 HELPER = {"name": "刘焊工", "certificate_no": "T211122198502020022"}
 
@@ -83,6 +89,21 @@ def _gas(permit: Permit, actor: User, minutes_ago: float) -> None:
         "oxygen_vol_pct": 20.8}, actor=actor)
 
 
+def _site_detector(firm: Any, actor: User) -> Channel:
+    """The site's combustible-gas channel for the hot work (特级 at night and on rest days needs one): a portable
+    detector registered for the work, fed by the simulator like every demo device (no scripted leak on it)."""
+    device = devices.create_device_with_channels(
+        {"code": SITE_DETECTOR, "name": "便携式可燃气体检测仪（动火现场）", "device_type": "combustible_gas_detector",
+         "enterprise_id": firm.pk, "installation_point": "催化裂化装置 E-203 动火点",
+         "longitude": round(firm.longitude + 0.0006, 6), "latitude": round(firm.latitude + 0.0004, 6)},
+        [{"metric": COMBUSTIBLE_METRIC, "unit": "%LEL", "range_min": 0, "range_max": 100, "sample_interval_s": 30}],
+        actor=actor)
+    Device.objects.filter(pk=device.pk).update(is_demo=True)  # monitoring's demo unloader deletes it
+    raw = demo_token(device.code)
+    DeviceCredential.objects.create(device=device, prefix=raw[:10], digest=hash_token(raw))
+    return device.channels.get()
+
+
 def _approvers(firm: Any, password: str) -> tuple[dict[ApproverRole, User], list[DemoAccount]]:
     users: dict[ApproverRole, User] = {}
     accounts = []
@@ -114,6 +135,8 @@ def load_demo(*, password: str) -> DemoSection:
                                        "更换出口管线法兰并焊接", -0.5, 6, 0.0006, 0.0004), actor=ent_a,
                                  tools=[welder.pk])
     hot = _approved(services.submit_permit(hot, actor=ent_a), approvers)
+    watch_services.link_site_watch(hot, {"monitor_channels": [_site_detector(firm_a, ent_a).pk], **SITE_CAMERA},
+                                   actor=ent_a)
     _gas(hot, ent_a, 5)
     services.start_work(hot, actor=ent_a)
 

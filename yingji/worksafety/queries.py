@@ -6,8 +6,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
+from yingji.core.models import AuditAction, AuditEvent
+
+from .constants import WorksafetyAudit as A
 from .models import ACTIVE_STATUSES, Permit, Tool
+
+TIMELINE_LABELS: dict[str, Any] = {
+    AuditAction.CREATE: _("创建草稿"), AuditAction.UPDATE: _("修改草稿"), A.PERMIT_SUBMIT: _("提交审批"),
+    A.PERMIT_APPROVE: _("审批"), A.PERMIT_SITE_WATCH: _("关联连续监测与视频"), A.PERMIT_START: _("开始作业"),
+    A.PERMIT_SUSPEND: _("暂停作业"), A.PERMIT_RESUME: _("恢复作业"), A.PERMIT_RENEW: _("延期"),
+    A.PERMIT_COMPLETE: _("完工"), A.PERMIT_CLOSE: _("关闭归档"), A.PERMIT_CANCEL: _("作废"), A.PERMIT_EXPIRE: _("过期"),
+}
 
 
 def visible_permits(user: Any) -> QuerySet[Permit]:
@@ -39,3 +50,16 @@ def visible_tool(user: Any, pk: int) -> Tool:
 
 def writable_tool(user: Any, pk: int) -> Tool:
     return get_object_or_404(Tool.objects.writable_by(user).select_related("enterprise", "device"), pk=pk)
+
+
+def permit_timeline(permit: Permit) -> list[dict[str, Any]]:
+    """The permit's steps in order, from its audit events (the hash-chained record): when, what, who, and the
+    note that goes with it (an approval's opinion, why work was suspended)."""
+    rows = []
+    for e in AuditEvent.objects.filter(object_type="worksafety.permit", object_id=str(permit.pk)).order_by("seq"):
+        after = e.after or {}
+        note = after.get("suspension_reason") if e.action == A.PERMIT_SUSPEND else after.get("opinion")
+        rows.append({"at": e.occurred_at, "label": TIMELINE_LABELS.get(e.action, e.action),
+                     "actor": e.actor_name if e.actor_name != "system" else _("系统"), "note": note or "",
+                     "action": e.action})
+    return rows

@@ -109,6 +109,24 @@ class PermitOut(Schema):
     latitude: float | None
 
 
+class MonitorChannelOut(Schema):
+    channel_id: int
+    device_id: int
+    reference: str
+    device_name: str
+    metric: str
+    unit: str
+    value: float | None
+    at: datetime | None
+    alarm: str
+
+
+class SiteWatchIn(Schema):
+    monitor_channels: list[int] | None = Field(None, description="本企业气体检测通道 id（特级动火须含可燃气体通道）")
+    video_source: str | None = Field(None, description="视频监控摄像机编号")
+    video_url: str | None = Field(None, description="视频流/回放地址（rtsp://、rtmp://、http(s)://）")
+
+
 class PermitDetailOut(PermitOut):
     level_reasons: list[str]
     content: str
@@ -133,6 +151,11 @@ class PermitDetailOut(PermitOut):
     completed_at: datetime | None
     closed_at: datetime | None
     retain_until: datetime | None
+    suspension_reason: str
+    needs_site_watch: bool
+    video_source: str
+    video_url: str
+    monitor_channels: list[MonitorChannelOut]
 
 
 class PermitPage(Schema):

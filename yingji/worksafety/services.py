@@ -23,7 +23,7 @@ from yingji.core.records import apply_fields, ensure_may_change
 from yingji.core.roles import Role
 from yingji.core.scoping import Principal, facts_of
 
-from . import rules
+from . import rules, watch, watch_rules
 from .constants import APPROVER_LABELS, PERMIT_TOPIC, RETENTION, WORK_TYPE_CODES, ApproverRole, WorkType
 from .constants import WorksafetyAudit as A
 from .models import (
@@ -83,6 +83,7 @@ def _payload(permit: Permit, verb: str) -> dict[str, Any]:
         "work_type": permit.work_type, "level": permit.level, "title": permit.title,
         "enterprise_id": permit.enterprise_id, "place": permit.place,
         "planned_end": permit.planned_end.isoformat(), "lon": permit.longitude, "lat": permit.latitude,
+        "suspension_reason": permit.suspension_reason,
     }
 
 
@@ -154,14 +155,21 @@ def suspend_overdue_analyses(now: datetime | None = None) -> int:
                                     work_type__in=(WorkType.CONFINED_SPACE, WorkType.HOT_WORK)).order_by("pk")
     for permit in list(running):
         reason = rules.analysis_overdue(WorkType(permit.work_type), last_passing_analysis(permit, now), now)
-        if reason is None:
-            continue
-        with transaction.atomic():
-            permit = _suspend(permit, actor=None, check_scope=False)
-            events.publish(PERMIT_TOPIC, {**_payload(permit, "analysis_overdue"), "reason": reason},
-                           scope=facts_of(permit))
-        stopped += 1
+        if reason is not None and stop_work(permit, reason=reason, verb="analysis_overdue") is not None:
+            stopped += 1
     return stopped
+
+
+@transaction.atomic
+def stop_work(permit: Permit, *, reason: str, verb: str) -> Permit | None:
+    """The platform stops work in progress (stale analysis, a monitoring alarm): suspended with the reason on
+    the permit and its timeline, published with ``verb``; None when it was no longer in progress."""
+    permit = _locked(permit)
+    if permit.status != PermitStatus.IN_PROGRESS:
+        return None
+    permit = _suspend(permit, actor=None, check_scope=False, reason=reason)
+    events.publish(PERMIT_TOPIC, {**_payload(permit, verb), "reason": reason}, scope=facts_of(permit))
+    return permit
 
 
 def expire_due(now: datetime | None = None) -> int:
@@ -363,20 +371,28 @@ def _start(permit: Permit, *, actor: Any) -> Permit:
     problem = rules.start_problem(WorkType(permit.work_type), last_passing_analysis(permit, now), now)
     if problem:
         raise ValidationError({"gas_analysis": problem})
+    _check_site_watch(permit)
     permit.status, permit.started_at = PermitStatus.IN_PROGRESS, now
     permit.save()
     _announce(permit, A.PERMIT_START, "started", actor=actor, before=before)
     return permit
 
 
-def suspend_work(permit: Permit, *, actor: Any) -> Permit:
+def _check_site_watch(permit: Permit) -> None:
+    """特级动火 names its gas monitoring and video; no work while an alarm on a named channel is active."""
+    problems = watch_rules.watch_problems(WorkType(permit.work_type), permit.level, watch.site_watch(permit))
+    if problems:
+        raise _errors(problems)
+
+
+def suspend_work(permit: Permit, *, actor: Any, reason: str = "") -> Permit:
     """In progress → suspended (the stop that may require a new analysis before resuming)."""
     _refuse_if_expired(permit)
-    return _suspend(permit, actor=actor)
+    return _suspend(permit, actor=actor, reason=reason)
 
 
 @transaction.atomic
-def _suspend(permit: Permit, *, actor: Any, check_scope: bool = True) -> Permit:
+def _suspend(permit: Permit, *, actor: Any, check_scope: bool = True, reason: str = "") -> Permit:
     if check_scope:
         permit, before = _transition(permit, actor=actor, allowed=(PermitStatus.IN_PROGRESS,), doing="暂停")
     else:  # a supervisor's stop-work order
@@ -384,6 +400,7 @@ def _suspend(permit: Permit, *, actor: Any, check_scope: bool = True) -> Permit:
         _require(permit, PermitStatus.IN_PROGRESS, doing="暂停")
         before = audit.snapshot(permit)
     permit.status, permit.suspended_at = PermitStatus.SUSPENDED, timezone.now()
+    permit.suspension_reason = reason.strip()[:300]
     permit.save()
     _announce(permit, A.PERMIT_SUSPEND, "suspended", actor=actor, before=before)
     return permit
@@ -405,7 +422,8 @@ def _resume(permit: Permit, *, actor: Any) -> Permit:
                or rules.analysis_overdue(WorkType(permit.work_type), last_pass, now))
     if problem:
         raise ValidationError({"gas_analysis": problem})
-    permit.status, permit.suspended_at = PermitStatus.IN_PROGRESS, None
+    _check_site_watch(permit)
+    permit.status, permit.suspended_at, permit.suspension_reason = PermitStatus.IN_PROGRESS, None, ""
     permit.save()
     _announce(permit, A.PERMIT_RESUME, "resumed", actor=actor, before=before)
     return permit
@@ -492,7 +510,7 @@ def record_spot_check(permit: Permit, data: Mapping[str, Any], *, actor: Any) ->
     check.save(force_insert=True)
     audit.record_change(A.SPOT_CHECK, check, actor=actor, before=None)
     if check.result == SpotCheckResult.STOP_WORK and permit.status == PermitStatus.IN_PROGRESS:
-        _suspend(permit, actor=actor, check_scope=False)
+        _suspend(permit, actor=actor, check_scope=False, reason=f"监管抽查责令停止作业：{check.findings}")
     events.publish(PERMIT_TOPIC, {**_payload(permit, "spot_check"), "result": check.result}, scope=facts_of(permit))
     return check
 

@@ -21,7 +21,7 @@ from yingji.core.roles import Role
 from yingji.core.scoping import Principal
 
 from . import constants as c
-from . import locks, queries, rules, services
+from . import locks, queries, rules, services, watch, watch_rules, watch_services
 from .api import permit_detail
 from .models import Permit, PermitStatus, SpotCheckResult, Tool, ToolKind
 from .permit_pdf import permit_pdf
@@ -186,7 +186,11 @@ def permit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "checklist": [(text, permit.checklist.get(code) is True)
                       for code, text in rules.checklist(c.WorkType(permit.work_type))],
         "is_government": _is_government(request.user), "spot_results": SpotCheckResult.choices,
-        "now_input": _local_input(datetime.now(TZ)),
+        "now_input": _local_input(datetime.now(TZ)), "timeline": queries.permit_timeline(permit),
+        "video_link": permit.video_url if watch_rules.is_browser_link(permit.video_url) else "",
+        "may_link": may_change and permit.status in watch_services.LINKABLE_STATUSES,
+        "linkable": watch.linkable_channels(permit.enterprise_id) if may_change else [],
+        "linked_ids": {r["channel_id"] for r in detail["monitor_channels"]},
     })
 
 
@@ -214,6 +218,14 @@ def permit_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 "oxygen_vol_pct": _parse_float(post.get("oxygen_vol_pct", ""), "oxygen_vol_pct"),
                 "oxygen_enriched": post.get("oxygen_enriched") == "on", "toxic": toxic,
             }, actor=request.user)
+        elif step == "site-watch":
+            watch_services.link_site_watch(queries.writable_permit(request.user, pk), {
+                "monitor_channels": [int(v) for v in post.getlist("monitor_channels") if v.isdigit()],
+                "video_source": post.get("video_source", ""), "video_url": post.get("video_url", "")},
+                actor=request.user)
+        elif step == "suspend":
+            services.suspend_work(queries.writable_permit(request.user, pk), actor=request.user,
+                                  reason=post.get("reason", ""))
         elif step == "spot-check":
             services.record_spot_check(queries.visible_permit(request.user, pk), {
                 "method": post.get("method", "remote"), "result": post.get("result", ""),

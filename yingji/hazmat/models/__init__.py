@@ -4,6 +4,8 @@ from .catalogue import Chemical
 from .ledger import (
     BalanceStatus,
     Batch,
+    CrewCertificate,
+    CrewRole,
     Movement,
     MovementKind,
     MovementStatus,
@@ -15,6 +17,6 @@ from .ledger import (
 )
 from .units import HazardUnit, Tank, UnitInventory, UnitKind
 
-__all__ = ["BalanceStatus", "Batch", "Chemical", "HazardUnit", "Movement", "MovementKind", "MovementStatus",
-           "PeriodBalance", "Qualification", "QualificationKind", "Stocktake", "Tank", "UnitInventory", "UnitKind",
-           "Waybill"]
+__all__ = ["BalanceStatus", "Batch", "Chemical", "CrewCertificate", "CrewRole", "HazardUnit", "Movement",
+           "MovementKind", "MovementStatus", "PeriodBalance", "Qualification", "QualificationKind", "Stocktake", "Tank",
+           "UnitInventory", "UnitKind", "Waybill"]

@@ -39,6 +39,8 @@ class Qualification(TimeStampedModel):
     valid_from = models.DateField("有效期起")
     valid_until = models.DateField("有效期至")
     revoked = models.BooleanField("已吊销/注销", default=False)
+    scope_classes = models.JSONField("经营范围（危险货物类别）", default=list, blank=True,
+                                     help_text='道路危险货物运输许可证的类别或项别，如 ["2.1", "3", "8"]')
 
     objects = ScopedQuerySet.as_manager()
     scope_rule = LEDGER_SCOPE
@@ -52,6 +54,38 @@ class Qualification(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class CrewRole(models.TextChoices):
+    DRIVER = "driver", "道路危险货物运输驾驶员"
+    ESCORT = "escort", "道路危险货物运输押运人员"
+
+
+class CrewCertificate(TimeStampedModel):
+    """A driver's or escort's qualification certificate (从业资格证) at a carrier, recorded by its supervisor: a
+    waybill names its crew by these numbers, each valid for the whole trip."""
+
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT,
+                                   related_name="hazmat_crew_certificates", verbose_name="所属运输企业")
+    role = models.CharField("资格类别", max_length=8, choices=CrewRole.choices)
+    name = models.CharField("姓名", max_length=50)
+    number = models.CharField("从业资格证号", max_length=40)
+    valid_from = models.DateField("有效期起")
+    valid_until = models.DateField("有效期至")
+    revoked = models.BooleanField("已吊销/注销", default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_rule = LEDGER_SCOPE
+
+    class Meta:
+        ordering = ["enterprise", "role", "name"]
+        verbose_name = "从业资格证"
+        verbose_name_plural = "从业资格证"
+        constraints = [models.UniqueConstraint(fields=["role", "number"], name="hazmat_crew_certificate_unique",
+                                               violation_error_message="该类别从业资格证号已登记")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}（{self.number}）"
 
 
 class Batch(TimeStampedModel):
@@ -136,13 +170,18 @@ class Movement(models.Model):
 
 class Waybill(TimeStampedModel):
     """An electronic waybill (电子运单) for one road shipment of a hazardous chemical: who ships, carries and
-    receives it, the vehicle and the licensed driver and escort, the planned route and times."""
+    receives it, the vehicle and the licensed driver and escort, the planned route and times.
+
+    Owned by the shipper (`enterprise`); the registered consignee and carrier read it too (`WAYBILL_PARTIES`).
+    """
 
     enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="hazmat_waybills",
                                    verbose_name="托运企业")
     number = models.CharField("运单号", max_length=40, unique=True, error_messages={"unique": "运单号已存在"})
     movement = models.ForeignKey(Movement, on_delete=models.PROTECT, null=True, blank=True, related_name="waybills",
                                  verbose_name="对应调出记录")
+    carrier = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name="承运企业（平台登记）")
     carrier_name = models.CharField("承运企业", max_length=200)
     carrier_credit_code = models.CharField("承运企业统一社会信用代码", max_length=18)
     vehicle_plate = models.CharField("车牌号", max_length=10)

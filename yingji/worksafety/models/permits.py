@@ -63,6 +63,13 @@ class Permit(LocatedModel, OwnedModel):
                                help_text='[{"name": 姓名, "certificate_no": 证书编号}]')
     checklist = models.JSONField("安全措施确认", default=dict, blank=True, help_text="{措施代码: true}")
     tools = models.ManyToManyField("worksafety.Tool", blank=True, related_name="permits", verbose_name="使用工具")
+    # 特级动火 (GB 30871 §5): continuous gas monitoring and video of the site, named before work starts.
+    monitor_channels = models.ManyToManyField("monitoring.Channel", blank=True, related_name="+",
+                                              verbose_name="连续监测通道")
+    video_source = models.CharField("视频监控摄像机", max_length=100, blank=True, help_text="摄像机编号")
+    video_url = models.CharField("视频流/回放地址", max_length=500, blank=True,
+                                 help_text="rtsp://、rtmp:// 或 http(s):// 地址")
+    suspension_reason = models.CharField("暂停原因", max_length=300, blank=True, editable=False)
     status = models.CharField("状态", max_length=16, choices=PermitStatus.choices, default=PermitStatus.DRAFT,
                               editable=False)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, editable=False)

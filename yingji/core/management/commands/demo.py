@@ -5,7 +5,9 @@ load in one transaction, so a failure leaves the previous demo data in place. An
 at another app's demo rows declares `demo_unloader` (no arguments): all of them run first, in reverse app
 order, so dependants are deleted before what they point at is replaced. When serving, each app's
 `demo_background` (a callable taking the server's URL and returning one line to print) is started
-before the server, e.g. the monitoring simulator; `--no-simulator` skips them.
+before the server, e.g. the monitoring simulator; `--no-simulator` skips them. Each app's `demo_ticks`
+(monitoring_tick, worksafety_tick, prevention_tick, command_tick …) run in one supervisor thread
+(`yingji.core.ticks`) stopped when the server stops; `--no-ticks` skips them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils.module_loading import import_string
 
 from yingji.core.demo import DemoSection
 from yingji.core.demo_accounts import PASSWORD_ENV, DemoAccount, demo_password
+from yingji.core.ticks import TickSupervisor, demo_ticks
 
 BANNER = "演示数据 / demo data — 虚构的盘山县应急资源，仅供演示，不得用于实际指挥"
 
@@ -54,6 +57,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-simulator", action="store_true", dest="no_simulator",
                             help="不启动演示设备模拟器（默认服务启动后自动推送模拟读数）")
+        parser.add_argument("--no-ticks", action="store_true", dest="no_ticks",
+                            help="不在后台运行定时任务（监测离线检查、作业票过期、隐患逾期、演练注入）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -83,7 +88,14 @@ class Command(BaseCommand):
         if not options["no_simulator"]:
             for path in self._hooks("demo_background"):
                 self.stdout.write(import_string(path)(f"http://{options['host']}:{options['port']}"))
-        call_command("serve", host=options["host"], port=options["port"])
+        ticks = None if options["no_ticks"] else TickSupervisor(demo_ticks())
+        if ticks is not None:
+            self.stdout.write(ticks.start())
+        try:
+            call_command("serve", host=options["host"], port=options["port"])
+        finally:
+            if ticks is not None:
+                ticks.stop()
 
     @staticmethod
     def _hooks(name: str) -> list[str]:
