@@ -60,7 +60,7 @@ def test_pac_is_seeded_with_its_unit_and_source(people: Any, client_for: Any) ->
 
 
 def test_the_migration_fills_pac_of_existing_entries(db: Any) -> None:
-    migration = importlib.import_module("yingji.hazmat.migrations.0003_chemical_pac_values")
+    migration = importlib.import_module("yingji.hazmat.migrations.0005_chemical_pac_values")
     Chemical.objects.filter(name__in=["乙醇", "丙酮"]).update(pac1=None, pac2=None, pac3=None, sources={})
     Chemical.objects.filter(name="乙醚").update(pac1=1, pac2=2, pac3=3)  # someone's own figures are kept
 

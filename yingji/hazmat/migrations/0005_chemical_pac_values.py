@@ -32,7 +32,7 @@ def fill_pac(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hazmat', '0002_catalogue_and_ledger'),
+        ('hazmat', '0004_carrier_licence_scope_and_crew_certificates'),
     ]
 
     operations = [
