@@ -3,6 +3,7 @@ the demo county, show no Chinese except the data itself (names, addresses, notes
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,14 +12,17 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from tests.i18n_support import data_runs, read_po, untranslated
 from yingji.command import evacuation, incidents
+from yingji.core.management.commands import i18n_labels
 from yingji.core.models import User
 from yingji.hazmat.models import Batch, HazardUnit
 from yingji.monitoring.models import Device
 from yingji.prevention.models import HiddenDanger
 from yingji.registry.models import Enterprise
+from yingji.registry.templatetags.registry_ui import tr
 from yingji.worksafety.models import Permit, Tool
 
 CATALOGUES = sorted((Path(__file__).resolve().parents[2] / "yingji").glob("**/locale/en/LC_MESSAGES/django.po"))
@@ -27,12 +31,17 @@ CATALOGUES = sorted((Path(__file__).resolve().parents[2] / "yingji").glob("**/lo
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.parent.parent.parent.parent.name))
 def test_every_message_has_a_reviewed_english_translation(path: Path) -> None:
     entries = read_po(path)
-    assert entries, f"{path} has no messages"
+    assert len(CATALOGUES) >= 2 and entries, f"{path} has no messages"
     missing = [f"{path.name}:{e.line} {e.msgid!r}" for e in entries if e.fuzzy or not all(e.msgstrs)]
     assert not missing, "untranslated or fuzzy:\n" + "\n".join(missing)
     # A placeholder lost in translation raises at render time (KeyError) or shows the wrong figure.
     broken = [e.msgid for e in entries for s in e.msgstrs if sorted(_placeholders(s)) != sorted(_placeholders(e.msgid))]
     assert not broken, f"placeholders differ from the msgid: {broken}"
+    # The compiled catalogue is what Django reads: it must be the .po as it stands (msgfmt after every edit).
+    with path.with_suffix(".mo").open("rb") as compiled:
+        mo = gettext.GNUTranslations(compiled)
+    stale = [e.msgid for e in entries if e.msgid_plural is None and mo.gettext(e.msgid) != e.msgstrs[0]]
+    assert not stale, f"{path.with_suffix('.mo')} is stale, recompile it (docs/development.md): {stale[:5]}"
 
 
 def _placeholders(text: str) -> list[str]:
@@ -95,3 +104,17 @@ def test_main_pages_show_no_chinese_outside_data_in_english(client_for: Callable
     for client, url in pages:
         leaks += untranslated_on(client, url, data)
     assert not leaks, f"{len(leaks)} Chinese texts on English pages:\n" + "\n".join(leaks)
+
+
+def test_the_generated_label_list_is_up_to_date() -> None:
+    """A new choice or checklist item must reach the catalogue: regenerate with `yingji i18n_labels`."""
+    assert i18n_labels.TARGET.read_text(encoding="utf-8") == i18n_labels.render(i18n_labels.collect_labels()), (
+        "yingji/core/i18n_labels.py is stale: run `yingji i18n_labels`, then makemessages (docs/development.md)")
+
+
+def test_a_label_from_data_is_translated_by_the_tr_filter() -> None:
+    with translation.override("en"):
+        assert tr("动火作业") == "Hot work" and tr("已验收（闭环）") == "Accepted (closed)"
+        assert tr("没有这个标签") == "没有这个标签"  # unknown text passes through
+    with translation.override("zh-hans"):
+        assert tr("动火作业") == "动火作业"
