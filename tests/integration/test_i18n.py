@@ -104,6 +104,11 @@ def test_main_pages_show_no_chinese_outside_data_in_english(client_for: Callable
     for client, url in pages:
         leaks += untranslated_on(client, url, data)
     assert not leaks, f"{len(leaks)} Chinese texts on English pages:\n" + "\n".join(leaks)
+    # The board's script shows the API's labels as they come: they follow the reader's language too.
+    detail = admin.get(f"/api/v1/command/incidents/{incident.pk}").json()
+    assert (detail["status_label"], detail["incident_type_label"]) == ("Reported", "Hazardous chemical release")
+    kinds = {entry["kind_label"] for entry in detail["timeline"]}
+    assert kinds and kinds <= {"Information report", "Status change", "Command decision", "Level change"}
 
 
 def test_the_generated_label_list_is_up_to_date() -> None:
