@@ -83,6 +83,9 @@ def test_main_pages_show_no_chinese_outside_data_in_english(client_for: Callable
     pages: list[tuple[Client, str]] = [
         (admin, "/"), (admin, "/apps/"), (admin, "/eagle-eye/"),
         (admin, f"/safety/enterprises/{enterprise_user.enterprise_id}/"),
+        (admin, "/registry/"), (admin, "/registry/enterprises/"), (admin, "/registry/shelters/"),
+        (admin, f"/registry/enterprises/{enterprise_user.enterprise_id}/"),
+        (admin, f"/registry/enterprises/{enterprise_user.enterprise_id}/edit/"),
         (admin, "/command/"), (admin, f"/command/incidents/{incident.pk}/"),
         (admin, "/monitoring/alarms/"), (admin, f"/monitoring/devices/{first_pk(Device)}/"),
         (admin, "/notify/inbox/"), (admin, "/notify/deliveries/"),

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext
 
 from yingji.core.models import AdminArea, AreaLevel, Department
 
@@ -61,6 +62,8 @@ class RecordForm(forms.Form):
                 field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
             if "phone" in name:
                 field.widget.attrs.update({"inputmode": "tel"})
+            if isinstance(field, forms.TypedChoiceField):  # choice labels are data (registry/ui_labels.py)
+                field.choices = [(value, gettext(str(label))) for value, label in field.choices]
             self.fields[name] = field
 
     def apply_service_errors(self, error: ValidationError) -> None:
