@@ -6,7 +6,7 @@ service's job (registry.services), whose ValidationError is shown back on the fi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -63,7 +63,8 @@ class RecordForm(forms.Form):
             if "phone" in name:
                 field.widget.attrs.update({"inputmode": "tel"})
             if isinstance(field, forms.TypedChoiceField):  # choice labels are data (registry/ui_labels.py)
-                field.choices = [(value, gettext(str(label))) for value, label in field.choices]
+                labels = cast(list[tuple[Any, Any]], field.choices)  # a list once the field is built
+                field.choices = [(value, gettext(str(label))) for value, label in labels]
             self.fields[name] = field
 
     def apply_service_errors(self, error: ValidationError) -> None:
