@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -155,12 +156,13 @@ class IncidentPage(Schema):
 def _row(incident: Incident) -> dict[str, Any]:
     return {
         "id": incident.pk, "title": incident.title, "incident_type": incident.incident_type,
-        "incident_type_label": incident.get_incident_type_display(), "industry": incident.industry,
+        "incident_type_label": gettext(incident.get_incident_type_display()), "industry": incident.industry,
         "source": incident.source, "occurred_at": incident.occurred_at, "reported_at": incident.reported_at,
         "reporter_name": incident.reporter_name, "reporter_phone": incident.reporter_phone,
         "deaths": incident.deaths, "serious_injuries": incident.serious_injuries,
         "direct_loss_yuan": float(incident.direct_loss_yuan), "level": incident.level, "response": incident.response,
-        "status": incident.status, "status_label": incident.get_status_display(), "is_exercise": incident.is_exercise,
+        "status": incident.status, "status_label": gettext(incident.get_status_display()),
+        "is_exercise": incident.is_exercise,
         "enterprise_id": incident.enterprise_id,
         "enterprise_name": incident.enterprise.name if incident.enterprise else None,
         "admin_area_code": incident.admin_area.code if incident.admin_area else None,
@@ -170,7 +172,7 @@ def _row(incident: Incident) -> dict[str, Any]:
 
 
 def _entry(entry: TimelineEntry) -> dict[str, Any]:
-    return {"id": entry.pk, "time": entry.time, "kind": entry.kind, "kind_label": entry.get_kind_display(),
+    return {"id": entry.pk, "time": entry.time, "kind": entry.kind, "kind_label": gettext(entry.get_kind_display()),
             "text": entry.text, "actor_name": entry.actor_name, "data": entry.data}
 
 

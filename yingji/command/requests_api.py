@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from . import incident_queries, resource_requests
@@ -49,7 +50,7 @@ def _out(r: ResourceRequest) -> dict[str, Any]:
     return {"id": r.pk, "incident_id": r.incident_id, "incident": r.incident.title,
             "from_department": r.from_department.name, "to_department_id": r.to_department_id,
             "to_department": r.to_department.name, "what": r.what, "quantity": r.quantity, "needed_by": r.needed_by,
-            "status": r.status, "status_label": r.get_status_display(), "answer": r.answer,
+            "status": r.status, "status_label": gettext(r.get_status_display()), "answer": r.answer,
             "answered_at": r.answered_at, "fulfilled_at": r.fulfilled_at, "created_at": r.created_at}
 
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from . import incident_queries, response
@@ -279,7 +280,7 @@ class DispatchMoveIn(Schema):
 
 def _dispatch(d: Dispatch) -> dict[str, Any]:
     return {"id": d.pk, "incident_id": d.incident_id, "resource_kind": d.resource_kind, "resource_id": d.resource_id,
-            "resource_name": d.resource_name, "status": d.status, "status_label": d.get_status_display(),
+            "resource_name": d.resource_name, "status": d.status, "status_label": gettext(d.get_status_display()),
             "travel_min": round(d.travel_s / 60, 1) if d.travel_s is not None else None,
             "length_km": round(d.length_m / 1000, 2) if d.length_m is not None else None, "eta": d.eta,
             "dispatched_at": d.dispatched_at, "departed_at": d.departed_at, "arrived_at": d.arrived_at,

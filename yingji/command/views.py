@@ -16,6 +16,7 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from . import incident_queries, response
 from .models import EvacuationPlan, IncidentStatus, IncidentType
+from .models.incidents import LEVEL_CHOICES
 
 
 @login_required
@@ -46,7 +47,7 @@ def board_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "command/board.html", context)
 
 
-def _board_strings() -> dict[str, str]:
+def _board_strings() -> dict[str, Any]:
     """Words the board script shows, translated here so the script stays language-free."""
     return {
         "overdue": _("已超时"), "left": _("剩余"), "done": _("已完成"), "accept": _("接收"), "finish": _("完成"),
@@ -56,6 +57,7 @@ def _board_strings() -> dict[str, str]:
         "planMade": _("已编制疏散方案：需疏散 {total} 人，已安排 {placed} 人，未能安置 {unplaced} 人"),
         "live": _("实时"), "offline": _("连接中断，正在重连…"), "printPlan": _("打印疏散方案"),
         "atTime": _("释放后 {m} 分钟：烟团中心在下风 {d} m 处"), "notReached": _("此刻各级阈值均未达到"),
+        "levels": {value: _(label) for value, label in LEVEL_CHOICES},
     }
 
 

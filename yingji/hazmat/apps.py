@@ -14,6 +14,8 @@ class HazmatConfig(AppConfig):
     # `yingji demo`: the unloader deletes the demo units before the registry replaces the demo enterprises.
     demo_loader = "yingji.hazmat.demo.load_demo"
     demo_unloader = "yingji.hazmat.demo.unload_demo"
+    # Import column headers and help, put in the catalogue by `yingji i18n_labels` (the import page translates them).
+    label_tables = ("yingji.hazmat.inventory_import.COLUMNS",)
 
     def ready(self) -> None:
         # The catalogue's loader needs the models, which exist only once the app registry is ready.

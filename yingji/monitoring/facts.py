@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from yingji.core.safety_facts import SafetyFact, Tone
 
@@ -19,4 +20,5 @@ def enterprise_safety_facts(enterprise: Any) -> list[SafetyFact]:
     raised = by_status.get(AlarmStatus.RAISED, 0)
     latest = [f"{a.first_at:%m-%d %H:%M} {a.message}" for a in open_alarms.order_by("-first_at")[:5]]
     tone = Tone.DANGER if raised else Tone.WARN if total else Tone.OK
-    return [SafetyFact("monitoring.alarms", "未关闭报警", f"{total} 条（待确认 {raised} 条）", tone, latest)]
+    return [SafetyFact("monitoring.alarms", _("未关闭报警"),
+                       _("%(total)s 条（待确认 %(raised)s 条）") % {"total": total, "raised": raised}, tone, latest)]

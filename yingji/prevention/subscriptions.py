@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yingji.core.roles import Role
 
@@ -37,17 +38,19 @@ def may_write(enterprise: Any, on: dt.date | None = None) -> bool:
 
 
 def refusal(enterprise: Any, on: dt.date | None = None) -> str | None:
-    """Why the enterprise's officers may not write today, in Chinese; None when they may."""
+    """Why the enterprise's officers may not write today, in the active language; None when they may."""
     found = current_subscription(enterprise, on)
     if found is None:
         last = Subscription.objects.filter(enterprise=enterprise).order_by("-ends_on").first()
         if last is None:
-            return f"“{enterprise}”尚未开通企业安全生产管理系统，暂不能录入数据，请联系县应急管理局开通"
-        return (f"“{enterprise}”的使用期已于 {last.ends_on} 到期，写入权限已暂停，"
-                "续费后恢复（查询不受影响）")
+            return _("“%(enterprise)s”尚未开通企业安全生产管理系统，暂不能录入数据，请联系县应急管理局开通") % {
+                "enterprise": enterprise}
+        return _("“%(enterprise)s”的使用期已于 %(ends_on)s 到期，写入权限已暂停，续费后恢复（查询不受影响）") % {
+            "enterprise": enterprise, "ends_on": last.ends_on}
     if found.state != SubscriptionState.ACTIVE:
-        return (f"“{enterprise}”的订阅状态为“{found.get_state_display()}”，写入权限已暂停，"
-                "缴费后由县应急管理局恢复（查询不受影响）")
+        return _("“%(enterprise)s”的订阅状态为“%(state)s”，写入权限已暂停，"
+                 "缴费后由县应急管理局恢复（查询不受影响）") % {"enterprise": enterprise,
+                                                     "state": _(found.get_state_display())}
     return None
 
 

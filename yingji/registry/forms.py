@@ -6,11 +6,12 @@ service's job (registry.services), whose ValidationError is shown back on the fi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext
 
 from yingji.core.models import AdminArea, AreaLevel, Department
 
@@ -61,6 +62,9 @@ class RecordForm(forms.Form):
                 field.widget.attrs.update({"step": "any", "inputmode": "decimal"})
             if "phone" in name:
                 field.widget.attrs.update({"inputmode": "tel"})
+            if isinstance(field, forms.TypedChoiceField):  # choice labels are data (registry/ui_labels.py)
+                labels = cast(list[tuple[Any, Any]], field.choices)  # a list once the field is built
+                field.choices = [(value, gettext(str(label))) for value, label in labels]
             self.fields[name] = field
 
     def apply_service_errors(self, error: ValidationError) -> None:

@@ -55,7 +55,7 @@ def _may_write(user: Any) -> bool:
 def display_value(obj: models.Model, f: models.Field) -> Any:
     """A field's value as people read it: choice labels, related names, 是/否."""
     if f.choices:
-        return getattr(obj, f"get_{f.name}_display")()
+        return _(getattr(obj, f"get_{f.name}_display")())
     value = getattr(obj, f.name)
     if value is None or value == "":
         return "—"

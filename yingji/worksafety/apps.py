@@ -13,6 +13,10 @@ class WorksafetyConfig(AppConfig):
     # `yingji demo`: the unloader deletes the demo permits and tools before the registry replaces the enterprises.
     demo_loader = "yingji.worksafety.demo.load_demo"
     demo_unloader = "yingji.worksafety.demo.unload_demo"
+    # Labels of the pure GB 30871 tables, put in the catalogue by `yingji i18n_labels` (pages translate them).
+    label_tables = ("yingji.worksafety.constants.WORK_TYPE_LABELS", "yingji.worksafety.constants.LEVEL_LABELS",
+                    "yingji.worksafety.constants.APPROVER_LABELS", "yingji.worksafety.constants.CERTIFICATES",
+                    "yingji.worksafety.constants.COMMON_MEASURES", "yingji.worksafety.constants.MEASURES")
     demo_ticks = (Tick("worksafety_tick", 60),)  # expiry, stale analyses, alarms on 特级动火 monitors
 
     def ready(self) -> None:

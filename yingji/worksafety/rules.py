@@ -46,9 +46,10 @@ def title(work_type: WorkType, level: str) -> str:
     return f"{c.WORK_TYPE_LABELS[work_type]}（{label}）" if label else c.WORK_TYPE_LABELS[work_type]
 
 
-def duration_text(span: timedelta) -> str:
+def duration_text(span: timedelta, *, day: str = "天", hour: str = "小时") -> str:
+    """"8 小时", "15 天"; pages pass the units in the reader's language (this module cannot call gettext)."""
     hours = span.total_seconds() / 3600
-    return f"{hours / 24:g} 天" if hours > 72 and hours % 24 == 0 else f"{hours:g} 小时"
+    return f"{hours / 24:g} {day}" if hours > 72 and hours % 24 == 0 else f"{hours:g} {hour}"
 
 
 # --- levels from the standard's bands -------------------------------------------------------------------

@@ -161,7 +161,8 @@ def permit_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
         "levels": [(lv, rules.level_label(wt, lv) or _("不分级")) for lv in c.LEVELS[wt]],
         "checklist": rules.checklist(wt), "certificate": c.CERTIFICATES.get(wt),
         "tools": Tool.objects.filter(enterprise=enterprise, is_active=True), "chosen_tools": chosen_tools,
-        "validity": [(rules.level_label(wt, lv), rules.duration_text(rules.validity(wt, lv))) for lv in c.LEVELS[wt]],
+        "validity": [(rules.level_label(wt, lv),
+                      rules.duration_text(rules.validity(wt, lv), day=_("天"), hour=_("小时"))) for lv in c.LEVELS[wt]],
     })
 
 

@@ -104,7 +104,7 @@
     ]).then(function (res) {
       var incident = res[0], tasks = res[1], dispatches = res[2];
       document.getElementById("board-status").textContent = incident.status_label || incident.status;
-      document.getElementById("board-level").textContent = incident.level + " · " + incident.response;
+      document.getElementById("board-level").textContent = (T.levels[incident.level] || incident.level) + " · " + incident.response;
       fill("task-list", tasks, taskItem);
       var overdue = tasks.filter(function (t) { return t.overdue; }).length;
       document.getElementById("count-overdue").textContent = overdue ? overdue : "";
