@@ -1,6 +1,6 @@
 """Command maths on the demo county: threat zones (plume and puff), routing and isochrones, and the evacuation
 transportation problem at county size; then routing on a synthetic city grid of more than 100 000 edges, each
-figure beside networkx's time for the same query when networkx is installed (`pip install networkx`; it is
+figure beside networkx's time for the same query when networkx is installed (a dev dependency; it is
 not a dependency of Yingji). Pure modules only (no database): the demo road network comes from
 yingji.core.demo_geography, villages and shelters are the demo's sizes.
 
@@ -140,8 +140,9 @@ def networkx_graph(network: RoadNetwork) -> Any:
     graph = nx.DiGraph()
     graph.add_weighted_edges_from(zip(network.edge_u.tolist(), network.edge_v.tolist(),
                                       network.edge_time_s.tolist(), strict=True))
-    graph.add_weighted_edges_from(zip(network.edge_v.tolist(), network.edge_u.tolist(),
-                                      network.edge_time_s.tolist(), strict=True))
+    back = ~network.edge_oneway  # one-way pieces only forwards, as in our graph
+    graph.add_weighted_edges_from(zip(network.edge_v[back].tolist(), network.edge_u[back].tolist(),
+                                      network.edge_time_s[back].tolist(), strict=True))
     return graph
 
 

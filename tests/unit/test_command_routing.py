@@ -7,9 +7,9 @@ WGS84, as stored roads are. Horizontal streets run at 60 km/h (60 s per km), ver
 
 from __future__ import annotations
 
-import heapq
 import math
 
+import networkx as nx
 import numpy as np
 import pytest
 import shapely
@@ -259,35 +259,29 @@ def test_routes_are_symmetric_and_never_shorter_than_the_crow_flies(a: tuple[flo
 _GRID = build_network(grid())
 
 
-def _reference_seconds(roads: list[dict], start: tuple[float, float]) -> dict[tuple[float, float], float]:
-    """An independent textbook Dijkstra (heapq) over the demo roads' vertices, which share exact coordinates."""
-    adjacency: dict[tuple[float, float], list[tuple[tuple[float, float], float]]] = {}
+def _networkx_reference(roads: list[dict]) -> nx.Graph:
+    """The demo roads as a networkx graph over their vertices (which share exact coordinates), weights in s."""
+    graph = nx.Graph()
     for r in roads:
         coords = [tuple(c) for c in r["geometry"].coords]
         for a, b in zip(coords, coords[1:], strict=False):
             (ax, ay), (bx, by) = to_metric(*a), to_metric(*b)
-            seconds = math.hypot(bx - ax, by - ay) / (r["speed_kmh"] / 3.6)
-            adjacency.setdefault(a, []).append((b, seconds))
-            adjacency.setdefault(b, []).append((a, seconds))
-    best = {start: 0.0}
-    queue = [(0.0, start)]
-    while queue:
-        t, node = heapq.heappop(queue)
-        if t > best[node]:
-            continue
-        for nxt, seconds in adjacency[node]:
-            if t + seconds < best.get(nxt, math.inf):
-                best[nxt] = t + seconds
-                heapq.heappush(queue, (t + seconds, nxt))
-    return best
+            graph.add_edge(a, b, seconds=math.hypot(bx - ax, by - ay) / (r["speed_kmh"] / 3.6))
+    return graph
 
 
-def test_demo_network_agrees_with_a_textbook_dijkstra() -> None:
+def test_demo_network_agrees_with_networkx() -> None:
+    """Travel times to ~60 junctions spread over the demo county, and one route's time, against networkx."""
     roads = demo_geography.road_network()
     network = build_network(RoadSegment(i, list(r["geometry"].coords), r["speed_kmh"]) for i, r in enumerate(roads))
+    graph = _networkx_reference(roads)
     start = tuple(roads[0]["geometry"].coords[-1])
-    reference = _reference_seconds(roads, start)
+    reference = nx.single_source_dijkstra_path_length(graph, start, weight="seconds")
     targets = sorted(reference)[:: max(1, len(reference) // 60)]
     reach = network.reach(network.snap(*start))
     times = reach.times_to_points(np.array(targets))
+    assert len(targets) >= 30
     assert times == pytest.approx([reference[t] for t in targets], abs=0.01)
+    far = max(targets, key=lambda t: reference[t])
+    route = network.route(network.snap(*start), network.snap(*far))
+    assert route.time_s == pytest.approx(nx.dijkstra_path_length(graph, start, far, weight="seconds"), abs=0.01)
