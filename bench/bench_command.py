@@ -1,7 +1,8 @@
 """Command maths on the demo county: threat zones (plume and puff), routing and isochrones, and the evacuation
 transportation problem at county size; then routing on a synthetic city grid of more than 100 000 edges, each
-figure beside networkx's time for the same query (networkx is a dev dependency, not a runtime one). Pure modules only (no database): the demo road network comes from
-yingji.core.demo_geography, villages and shelters are the demo's sizes.
+figure beside networkx's time for the same query (networkx is a dev dependency, not a runtime one). Pure
+modules only (no database): the demo road network comes from yingji.core.demo_geography, villages and
+shelters are the demo's sizes.
 
 Not a test: it prints figures and never fails on them. See bench/README.md.
 
