@@ -23,7 +23,10 @@ _SHOWN = frozenset({"channel", "kind", "name"}.union(*FIELDS.values()))
 
 def _params(request: HttpRequest, kind: str) -> dict[str, Any]:
     """The posted values of the kind's own fields (the form shows every kind's; the others are ignored)."""
-    fields = FIELDS.get(RuleKind(kind), ()) if kind in RuleKind._value2member_map_ else ()
+    try:
+        fields = FIELDS[RuleKind(kind)]
+    except ValueError:
+        fields = ()  # the service names the unknown kind
     return {f: request.POST.get(f, "").strip() for f in fields if request.POST.get(f, "").strip() != ""}
 
 
