@@ -177,6 +177,8 @@ YINGJI_REPORT_ESCALATION_HOURS = float(os.environ.get("YINGJI_REPORT_ESCALATION_
 YINGJI_RETENTION_RAW_DAYS = int(os.environ.get("YINGJI_RETENTION_RAW_DAYS", "90"))
 YINGJI_RETENTION_MINUTE_DAYS = int(os.environ.get("YINGJI_RETENTION_MINUTE_DAYS", "180"))
 YINGJI_RETENTION_HOUR_YEARS = int(os.environ.get("YINGJI_RETENTION_HOUR_YEARS", "10"))
+# Dead letters (MQTT messages that failed validation) are deleted this long after they were last received.
+YINGJI_RETENTION_DEAD_LETTER_DAYS = int(os.environ.get("YINGJI_RETENTION_DEAD_LETTER_DAYS", "30"))
 # PostgreSQL: how long an ingestion transaction may hold an uncommitted reading id before rollups read past it.
 YINGJI_ROLLUP_SETTLE_SECONDS = float(os.environ.get("YINGJI_ROLLUP_SETTLE_SECONDS", "30"))
 # Set by `yingji demo`: every page says the data is fictitious.

@@ -132,6 +132,33 @@ def test_device_page_charts_readings_with_thresholds_and_alarm_history(page: Any
     screenshot(page, "device_page")
 
 
+def test_device_page_adds_a_channel_rule_and_charts_its_set_point(page: Any, asgi_url: str,
+                                                                 data: BrowserData) -> None:
+    device = detector(data, "GAS-甲-02")
+    channel = device.channels.get()
+    sign_in(page, asgi_url, data.officer.username)
+    page.goto(f"{asgi_url}/monitoring/devices/{device.pk}/#rules")
+    assert page.locator("#r-window_s").is_hidden() and page.locator("#r-direction").is_visible()  # threshold fields
+    page.select_option("#r-kind", "rate")
+    assert page.locator("#r-window_s").is_visible() and page.locator("#r-direction").is_hidden()
+    page.select_option("#r-kind", "threshold")
+    page.fill("#r-name", "罐区预警")
+    page.fill("#r-first", "30")
+    page.fill("#r-second", "20")  # below H: refused, with the reason beside the field
+    page.click("#rule-form button[type=submit]")
+    assert "须高于一级设定值" in page.locator("#rule-form .field.has-error").inner_text()
+    assert page.input_value("#r-name") == "罐区预警"
+    page.fill("#r-first", "15")
+    page.click("#rule-form button[type=submit]")
+    page.wait_for_url(f"**/monitoring/devices/{device.pk}/#rules")
+    wait_js(page, "window.yingjiDevice && window.yingjiDevice.ready === true")
+    marks = page.evaluate(
+        f"window.yingjiDevice.charts[{channel.pk}].chart.getOption().series[0].markLine.data.map(d => d.yAxis)")
+    assert sorted(marks) == [15, 20, 25, 50]  # the pack's H/HH and the channel's own
+    assert page.locator("table.channel-rules tr", has_text="罐区预警").count() == 1
+    screenshot(page, "device_rules", full_page=True)
+
+
 def test_map_colours_a_device_by_its_live_status(page: Any, asgi_url: str, data: BrowserData) -> None:
     device = detector(data)
     quiet = detector(data, code="GAS-甲-02")

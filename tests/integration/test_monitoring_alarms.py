@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from tests.integration.monitoring_support import T0, GasDetector, batch, gas_detector, post
 from yingji.core import events
 from yingji.core.events import InProcessBackend
 from yingji.core.models import AuditEvent
-from yingji.monitoring import evaluation, rule_binding
+from yingji.monitoring import devices, evaluation, rule_binding
 from yingji.monitoring.models import Alarm, AlarmCategory, AlarmStatus, Channel, ChannelRuleState
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +232,35 @@ def test_chosen_channels_put_their_newest_reading_on_the_stream(gas_a: GasDetect
     assert event.topic == "monitoring.reading" and event.scope.enterprise_id == gas_a.device.enterprise_id
     assert (event.payload["channel_id"], event.payload["value"], event.payload["count"]) == (gas_a.channel.pk, 9.0, 3)
     assert event.payload["time"] == (T0 + timedelta(seconds=40)).isoformat()
+
+
+def test_a_smoke_detectors_fault_output_is_a_device_fault(people: Any, enterprise_a: Any, client_for: Any) -> None:
+    device = devices.create_device_with_channels(
+        {"code": "SD-1", "name": "感烟探测器", "device_type": "smoke_detector", "enterprise_id": enterprise_a.pk,
+         "longitude": 121.9, "latitude": 41.1},
+        [{"metric": "smoke_fault", "unit": "状态", "range_min": 0, "range_max": 1, "sample_interval_s": 30},
+         {"metric": "smoke_alarm", "unit": "状态", "range_min": 0, "range_max": 1, "sample_interval_s": 30}],
+        actor=people.officer_a)
+    _, token = devices.issue_credential(device, actor=people.officer_a)
+    response = post(Client(HTTP_AUTHORIZATION=f"Bearer {token}"), batch("SD-1/smoke_fault", [0.0, 1.0]))
+    assert response.status_code == 200, response.content
+    (alarm,) = Alarm.objects.all()
+    assert (alarm.category, alarm.level, alarm.grade) == (AlarmCategory.FAULT, "FAULT", 1)
+    client = client_for(people.admin)
+    assert [a["rule_id"] for a in client.get(ALARMS, {"category": "fault"}).json()["items"]] == ["smoke_fault_on"]
+    assert client.get(ALARMS, {"category": "process"}).json()["count"] == 0
+    (status,) = client.get("/api/v1/monitoring/device-status").json()
+    assert status["status"] == "fault"  # purple on the map, not an orange process alarm
+
+
+def test_migration_reclassifies_smoke_fault_alarms_raised_before(gas_a: GasDetector) -> None:
+    migration = importlib.import_module("yingji.monitoring.migrations.0008_smoke_fault_alarms_are_device_faults")
+    old = Alarm.objects.create(channel=gas_a.channel, rule_id="smoke_fault_on", level="H", category="process",
+                               message="感烟探测器故障高报（一级）", first_at=T0, last_at=T0)
+    gas = Alarm.objects.create(channel=gas_a.channel, rule_id="combustible_gas_level", level="H",
+                               category="process", message="可燃气体高报", first_at=T0, last_at=T0)
+    migration.forwards(apps, None)
+    old.refresh_from_db()
+    gas.refresh_from_db()
+    assert (old.level, old.category) == ("FAULT", "fault")
+    assert (gas.level, gas.category) == ("H", "process")

@@ -16,7 +16,7 @@ from tests.integration.monitoring_support import T0, gas_detector
 from tests.integration.test_scoping_walk_monitoring_alarms import COLLECTIONS as ALARM_COLLECTIONS
 from tests.integration.test_scoping_walk_monitoring_alarms import DETAIL_REQUESTS as ALARM_REQUESTS
 from tests.scoping_walk import api_paths, assert_every_path_walked, call
-from yingji.monitoring.models import Alarm, Device
+from yingji.monitoring.models import Alarm, ChannelRule, Device
 
 API = "/api/v1/monitoring"
 # (path, method) → (which record's id goes into {pk}, what A's officer sends, the status A gets on its own)
@@ -28,6 +28,11 @@ DETAIL_REQUESTS: dict[tuple[str, str], tuple[str, Any, int]] = {
     ("/alarms/{pk}/acknowledge", "post"): ("alarm", {"note": "被确认"}, 200),
     ("/alarms/{pk}/close", "post"): ("alarm", {"cause": "误报", "measures": "无"}, 200),
     ("/credentials/{pk}/revoke", "post"): ("credential", None, 200),
+    ("/channels/{pk}/rules", "get"): ("channel", None, 200),
+    ("/channels/{pk}/rules", "post"): ("channel", {"kind": "threshold", "name": "被加",
+                                                   "params": {"direction": "high", "first": 30}}, 201),
+    ("/channel-rules/{pk}", "patch"): ("rule", {"name": "被改"}, 200),
+    ("/channel-rules/{pk}", "delete"): ("rule", None, 204),
     ("/devices/{pk}/retire", "post"): ("device", {"reason": "被停用"}, 200),  # last: it ends the others
 }
 COLLECTIONS = {"/readings", "/readings/backfill", "/devices", "/devices/import", "/alarms", "/dead-letters",
@@ -40,6 +45,7 @@ class Records:
     channel: int
     alarm: int
     credential: int
+    rule: int
 
     def pk(self, kind: str) -> int:
         return self.device.pk if kind == "device" else getattr(self, kind)
@@ -49,7 +55,9 @@ def _records(code: str, enterprise: Any, actor: Any) -> Records:
     gas = gas_detector(code, enterprise, actor)
     alarm = Alarm.objects.create(channel=gas.channel, rule_id="gas.high", level="H", category="process",
                                  message="可燃气体浓度超限（一级）", first_at=T0, last_at=T0)
-    return Records(gas.device, gas.channel.pk, alarm.pk, gas.device.credentials.get().pk)
+    rule = ChannelRule.objects.create(channel=gas.channel, kind="threshold", name="预警",
+                                      params={"direction": "high", "first": 20.0})
+    return Records(gas.device, gas.channel.pk, alarm.pk, gas.device.credentials.get().pk, rule.pk)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from yingji.monitoring.rule_packs import Basis, pack_for, settings_to_verify
-from yingji.monitoring.rules import Change, ChannelEvaluator, Level, Reading
+from yingji.monitoring.rule_packs import PACKS, Basis, pack_for, settings_to_verify
+from yingji.monitoring.rules import Category, Change, ChannelEvaluator, Level, Reading
 
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 R, E, D, V = Change.RAISED, Change.ESCALATED, Change.DEESCALATED, Change.RECOVERED
@@ -17,7 +17,10 @@ CASES = [
     # status channels: 1 = alarm / fault, back to 0 recovers
     ("smoke_detector", "smoke_alarm", None, 30, [0, 0, 1, 1, 0],
      [(2, "smoke_alarm_on", R, Level.H), (4, "smoke_alarm_on", V, None)]),
-    ("smoke_detector", "smoke_fault", None, 30, [0, 1], [(1, "smoke_fault_on", R, Level.H)]),
+    # the detector's own fault output is a device fault (level FAULT), not a process alarm at H
+    ("smoke_detector", "smoke_fault", None, 30, [0, 1, 0],
+     [(1, "smoke_fault_on", R, Level.FAULT), (2, "smoke_fault_on", V, None)]),
+    ("campus_safety", "smoke_fault", None, 30, [0, 1], [(1, "smoke_fault_on", R, Level.FAULT)]),
     # sprinkler: low 0.05 MPa held 30 s (readings every 10 s: the run starts at 10 s, counts at 40 s)
     ("sprinkler_monitor", "sprinkler_pressure", None, 10, [0.3, 0.04, 0.04, 0.04, 0.04, 0.3],
      [(4, "sprinkler_pressure_low", R, Level.L), (5, "sprinkler_pressure_low", V, None)]),
@@ -119,3 +122,26 @@ def test_design_scaled_channels_need_their_design_value() -> None:
                                 ("campus_safety", "occupancy")]:
         with pytest.raises(ValueError, match="须提供正的"):
             pack_for(device_type).channel(metric).build("dev/x", sample_interval_s=60)
+
+
+# Every pack's fault-output channel (the device reporting its own fault) and only those raise device faults.
+FAULT_OUTPUTS = {"smoke_fault"}
+
+
+@pytest.mark.parametrize("device_type", sorted(PACKS))
+def test_only_fault_outputs_are_device_category_rules(device_type: str) -> None:
+    for template in PACKS[device_type].channels:
+        rules = template.build(f"dev/{template.metric}", sample_interval_s=30, design=10.0)
+        for rule in rules.thresholds:
+            expected = Category.DEVICE if template.metric in FAULT_OUTPUTS else Category.PROCESS
+            assert rule.category is expected, (device_type, template.metric, rule.rule_id)
+
+
+def test_smoke_fault_transitions_carry_the_device_category_and_read_well() -> None:
+    ev = ChannelEvaluator(pack_for("smoke_detector").channel("smoke_fault").build("S-1/smoke_fault",
+                                                                                   sample_interval_s=30))
+    raised = ev.feed(Reading(T0, 1)).transitions[0]
+    recovered = ev.feed(Reading(T0 + timedelta(seconds=30), 0)).transitions[0]
+    assert (raised.category, raised.level, raised.change) == (Category.DEVICE, Level.FAULT, R)
+    assert raised.message == "感烟探测器故障：1 状态，设定值 1 状态"
+    assert (recovered.category, recovered.previous, recovered.change) == (Category.DEVICE, Level.FAULT, V)

@@ -15,6 +15,7 @@ from .models import (
     AlarmPhoto,
     AlarmTimeLimit,
     Channel,
+    ChannelRule,
     ChannelRuleState,
     DeadLetter,
     Device,
@@ -50,6 +51,16 @@ class ChannelAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("__str__", "unit", "sample_interval_s", "range_min", "range_max")
     search_fields = ("device__code", "metric")
     raw_id_fields = ("device",)
+
+
+@admin.register(ChannelRule)
+class ChannelRuleAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    """Read-only: rules are added and changed on the device page or the API, which settle the rule state."""
+
+    list_display = ("name", "kind", "channel", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "channel__device__code", "channel__metric")
+    raw_id_fields = ("channel",)
 
 
 @admin.register(DeviceCredential)

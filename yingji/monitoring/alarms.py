@@ -31,10 +31,11 @@ _ACTIONS = {
 }
 
 
-def category_of(level: Level) -> AlarmCategory:
+def category_of(level: Level, category: Category = Category.PROCESS) -> AlarmCategory:
+    """The console's category: offline, a device fault (the rule says so, or its level is a fault), or process."""
     if level is Level.OFFLINE:
         return AlarmCategory.OFFLINE
-    if level in (Level.STUCK, Level.FAULT):
+    if category is Category.DEVICE or level in (Level.STUCK, Level.FAULT):
         return AlarmCategory.FAULT
     return AlarmCategory.PROCESS
 
@@ -82,7 +83,8 @@ def active_alarms(channel: Channel) -> dict[str, Alarm]:
 
 def _open(channel: Channel, transition: Transition, level: Level) -> Alarm:
     alarm = Alarm(
-        channel=channel, rule_id=transition.rule_id, level=level, grade=level.rank, category=category_of(level),
+        channel=channel, rule_id=transition.rule_id, level=level, grade=level.rank,
+        category=category_of(level, transition.category),
         message=transition.message[:300], first_value=transition.value, first_at=transition.at,
         last_value=transition.value, last_at=transition.at,
     )

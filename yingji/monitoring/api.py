@@ -20,9 +20,11 @@ from .alarm_api import AlarmFilterIn
 from .alarm_api import router as alarm_router
 from .auth import INGEST_AUTH
 from .models import Alarm, Channel, Device
+from .rule_api import router as rule_router
 
 router = Router(tags=["monitoring"])
 router.add_router("", alarm_router)  # statistics, export, handling (/alarms/{int:pk} leaves "stats" to it)
+router.add_router("", rule_router)  # a channel's rules: in force, and its own added, changed, removed
 
 
 # --- ingestion ------------------------------------------------------------------------------------

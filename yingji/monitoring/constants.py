@@ -65,6 +65,9 @@ class MonitoringAction(models.TextChoices):
     ALARM_NOTED = "monitoring.alarm.note", "报警处置记录"
     ALARM_OVERDUE = "monitoring.alarm.overdue", "报警超时上报"
     TIME_LIMIT_SET = "monitoring.timelimit.set", "设置报警确认时限"
+    CHANNEL_RULE_ADDED = "monitoring.channelrule.create", "新增通道规则"
+    CHANNEL_RULE_CHANGED = "monitoring.channelrule.update", "修改通道规则"
+    CHANNEL_RULE_REMOVED = "monitoring.channelrule.delete", "删除通道规则"
 
 # A dead letter keeps at most this much of the payload (the rest is counted in payload_size).
 DEAD_LETTER_PAYLOAD_LIMIT: Final[int] = 256 * 1024

@@ -125,7 +125,8 @@ def tick(now: datetime | None = None, *, chunk: int = 2000) -> int:
     """Check every active channel for silence at ``now``; returns the number of offline alarms raised."""
     now = now or timezone.now()
     raised = 0
-    channels = Channel.objects.filter(device__status=DeviceStatus.ACTIVE).select_related("device").order_by("pk")
+    channels = (Channel.objects.filter(device__status=DeviceStatus.ACTIVE).select_related("device")
+                .prefetch_related("custom_rules").order_by("pk"))
     last_pk = 0
     while True:
         page = list(channels.filter(pk__gt=last_pk)[:chunk])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Alarm, Channel, DeadLetter, Device, DeviceCredential
+from .models import Alarm, Channel, ChannelRule, DeadLetter, Device, DeviceCredential
 
 
 def visible_devices(user: Any) -> QuerySet[Device]:
@@ -66,6 +67,30 @@ def visible_alarm(user: Any, pk: int) -> Alarm:
 
 def visible_channel(user: Any, pk: int) -> Channel:
     return get_object_or_404(Channel.objects.for_user(user).select_related("device"), pk=pk)  # type: ignore[attr-defined]
+
+
+_READ_ONLY_RULES = "您可以查看该设备，但无权修改其规则（须为设备所属单位或主管部门有写权限的人员）"
+
+
+def channel_for_rule_change(user: Any, pk: int) -> Channel:
+    """A channel whose rules the user may change: 404 when they cannot see it, 403 when they may only read it."""
+    channel = visible_channel(user, pk)
+    if not Channel.objects.writable_by(user).filter(pk=pk).exists():  # type: ignore[attr-defined]
+        raise PermissionDenied(_READ_ONLY_RULES)
+    return channel
+
+
+def channel_rule_for_change(user: Any, pk: int) -> ChannelRule:
+    """A channel's own rule the user may change: 404 when they cannot see it, 403 when they may only read it."""
+    rule: ChannelRule = get_object_or_404(
+        ChannelRule.objects.for_user(user).select_related("channel__device"), pk=pk)  # type: ignore[attr-defined]
+    if not ChannelRule.objects.writable_by(user).filter(pk=pk).exists():  # type: ignore[attr-defined]
+        raise PermissionDenied(_READ_ONLY_RULES)
+    return rule
+
+
+def may_change_rules(user: Any, device: Device) -> bool:
+    return Device.objects.writable_by(user).filter(pk=device.pk).exists()  # type: ignore[attr-defined,no-any-return]
 
 
 def writable_device(user: Any, pk: int) -> Device:

@@ -3,7 +3,8 @@
 Raw readings are deleted only once rolled up (id at or below the rollup watermark), and never within an
 open alarm's window: from ``ALARM_CONTEXT`` before the alarm first fired, for as long as the alarm is not
 closed — the evidence a person closing it, or an accident investigation, looks at. Rollups go by their
-bucket's start. Every chunk is its own short transaction, so ingestion is never blocked for long.
+bucket's start; dead letters by when they were last received (a device still repeating a bad message keeps
+its row). Every chunk is its own short transaction, so ingestion is never blocked for long.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from .constants import ALARM_CONTEXT, RETENTION_CHUNK
-from .models import Alarm, AlarmStatus, Channel, HourRollup, MinuteRollup, Reading
+from .models import Alarm, AlarmStatus, Channel, DeadLetter, HourRollup, MinuteRollup, Reading
 from .rollups import rolled_up_through
 
 _CHANNELS_PER_QUERY = 500
@@ -31,16 +32,19 @@ class RetentionPolicy:
     raw: timedelta
     minute: timedelta
     hour: timedelta
+    dead_letters: timedelta = timedelta(days=30)
 
     @classmethod
     def from_settings(cls) -> RetentionPolicy:
         return cls(raw=timedelta(days=settings.YINGJI_RETENTION_RAW_DAYS),
                    minute=timedelta(days=settings.YINGJI_RETENTION_MINUTE_DAYS),
-                   hour=timedelta(days=round(365.25 * settings.YINGJI_RETENTION_HOUR_YEARS)))
+                   hour=timedelta(days=round(365.25 * settings.YINGJI_RETENTION_HOUR_YEARS)),
+                   dead_letters=timedelta(days=settings.YINGJI_RETENTION_DEAD_LETTER_DAYS))
 
     def horizons(self, now: datetime) -> dict[str, datetime]:
-        """The oldest instant each resolution still covers at ``now``."""
-        return {"raw": now - self.raw, "minute": now - self.minute, "hour": now - self.hour}
+        """The oldest instant each resolution (and the dead letters) still covers at ``now``."""
+        return {"raw": now - self.raw, "minute": now - self.minute, "hour": now - self.hour,
+                "dead_letters": now - self.dead_letters}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,13 @@ class RetentionRun:
     readings: int
     minute_rollups: int
     hour_rollups: int
+    dead_letters: int = 0
+
+    @property
+    def summary(self) -> str:
+        """One line for the commands that run it."""
+        return (f"清理完成：原始读数 {self.readings} 条，分钟汇总 {self.minute_rollups} 条，"
+                f"小时汇总 {self.hour_rollups} 条，死信 {self.dead_letters} 条")
 
 
 def _channel_pages() -> Iterator[list[int]]:
@@ -104,6 +115,11 @@ def delete_rollups(model: type[MinuteRollup] | type[HourRollup], before: datetim
                for page in _channel_pages())
 
 
+def delete_dead_letters(before: datetime, *, chunk: int = RETENTION_CHUNK) -> int:
+    """Delete dead letters last received before ``before``."""
+    return _delete_chunks(DeadLetter.objects.filter(last_received_at__lt=before).order_by("pk"), chunk)
+
+
 def apply_retention(*, now: datetime | None = None, policy: RetentionPolicy | None = None,
                     chunk: int = RETENTION_CHUNK) -> RetentionRun:
     """Apply the retention policy once; safe to run at any time and as often as wanted."""
@@ -112,4 +128,5 @@ def apply_retention(*, now: datetime | None = None, policy: RetentionPolicy | No
         readings=delete_raw(horizons["raw"], chunk=chunk),
         minute_rollups=delete_rollups(MinuteRollup, horizons["minute"], chunk=chunk),
         hour_rollups=delete_rollups(HourRollup, horizons["hour"], chunk=chunk),
+        dead_letters=delete_dead_letters(horizons["dead_letters"], chunk=chunk),
     )

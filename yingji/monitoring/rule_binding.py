@@ -1,22 +1,23 @@
-"""A channel's rules: its device type's rule pack, the channel's facts and its overrides.
+"""A channel's rules: its device type's rule pack, the channel's facts and overrides, and its own rules.
 
 Built rules are cached per process, keyed by the channel and the last change of the channel and of its
-device (a new pack type, range or override gives a new key, so every process rebuilds on its next batch
-without being told). The cache holds no state (rule state lives in ChannelRuleState), so clearing it or
-restarting loses nothing.
+device (a new pack type, range or override gives a new key, and adding, changing or removing a channel's
+own rule touches the channel, so every process rebuilds on its next batch without being told). The cache
+holds no state (rule state lives in ChannelRuleState), so clearing it or restarting loses nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from django.core.exceptions import ValidationError
 
-from .models import Channel
+from .models import Channel, ChannelRule
 from .rule_packs import PACKS
 from .rules import ChannelRules, ChannelSpec, shared
+from .rules.custom import attach, build, describe, text
 
 _CACHE_LIMIT: Final[int] = 200_000
 
@@ -39,8 +40,24 @@ class ChannelRef:
 _rules_cache: dict[tuple[int, tuple[Hashable, Hashable]], ChannelRules] = {}
 
 
-def build_rules(channel: Channel) -> ChannelRules:
-    """The rules in force on a channel; a metric the pack does not know gets the offline and range checks only.
+def build_rules(channel: Channel, own: Iterable[ChannelRule] | None = None) -> ChannelRules:
+    """The rules in force on a channel: its pack's (a metric the pack does not know gets the offline and range
+    checks only) with the channel's own rules attached (``own``; default: the channel's stored rules).
+
+    :raises ValidationError: an override, design value or range the pack refuses (Chinese message).
+    """
+    rules = pack_rules(channel)
+    if own is None:
+        own = channel.custom_rules.all() if channel.pk is not None else ()
+    custom = [build(r.kind, r.rule_id, r.name, r.params) for r in own]
+    try:
+        return attach(rules, custom) if custom else rules
+    except ValueError as exc:
+        raise ValidationError({"params": str(exc)}) from exc
+
+
+def pack_rules(channel: Channel) -> ChannelRules:
+    """The rules the channel's device type's pack gives it, with the channel's facts and overrides.
 
     :raises ValidationError: an override, design value or range the pack refuses (Chinese message).
     """
@@ -88,7 +105,8 @@ def rules_for_refs(refs: Iterable[ChannelRef]) -> dict[int, ChannelRules]:
         else:
             found[ref.pk] = rules
     if missing:
-        for channel in Channel.objects.select_related("device").filter(pk__in=list(missing)):
+        for channel in Channel.objects.select_related("device").prefetch_related("custom_rules").filter(
+                pk__in=list(missing)):
             found[channel.pk] = _remember((channel.pk, missing[channel.pk].version), build_rules(channel))
     return found
 
@@ -96,3 +114,15 @@ def rules_for_refs(refs: Iterable[ChannelRef]) -> dict[int, ChannelRules]:
 def clear_caches() -> None:
     """Forget every built rule set (tests use it to stand in for a restart)."""
     _rules_cache.clear()
+
+
+def rules_in_force(channel: Channel) -> dict[str, Any]:
+    """Every rule the engine evaluates on the channel, the pack's and the channel's own, described alike."""
+    own = {r.rule_id: r for r in channel.custom_rules.all()}
+    rules = []
+    for rule_id, kind, name, params in describe(build_rules(channel, list(own.values()))):
+        mine = own.get(rule_id)
+        rules.append({"rule_id": rule_id, "kind": kind.value, "kind_label": kind.label, "name": name,
+                      "params": params, "text": text(kind, params, channel.unit),
+                      "source": "channel" if mine else "pack", "id": mine.pk if mine else None})
+    return {"channel": channel.pk, "unit": channel.unit, "rules": rules}

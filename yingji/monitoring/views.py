@@ -16,10 +16,12 @@ from yingji.core.models.areas import AreaLevel
 from yingji.core.scoping import Principal
 
 from . import queries
-from .models import AlarmCategory, AlarmStatus, Channel
+from .models import AlarmCategory, AlarmStatus, Channel, ChannelRule
 from .models.alarms import LEVEL_CHOICES
+from .models.channel_rules import RULE_KIND_CHOICES
 from .models.devices import DEVICE_TYPE_CHOICES
-from .rule_binding import rules_for
+from .rule_binding import rules_for, rules_in_force
+from .rules.custom import FIELD_CHOICES, FIELDS, LABELS
 from .rules.levelled import Direction
 
 # How often the device page asks the series API for new readings (seconds); see docs/monitoring.md.
@@ -84,22 +86,60 @@ def _thresholds(channel: Channel) -> list[dict[str, Any]]:
     return lines
 
 
+def _rule_fields(form: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every parameter the rule form may show, with the kinds it belongs to (the script shows the chosen kind's),
+    its value and its error."""
+    seen: dict[str, dict[str, Any]] = {}
+    for kind, fields in FIELDS.items():
+        for name in fields:
+            value = form["values"].get(name, "")
+            entry = seen.setdefault(name, {"name": name, "label": _(LABELS[name]), "kinds": [],
+                                           "choices": _choices(FIELD_CHOICES.get(name, ())),
+                                           "value": "" if value is None else str(value),
+                                           "error": form["errors"].get(name, "")})
+            entry["kinds"].append(kind.value)
+    for entry in seen.values():
+        entry["kinds"] = " ".join(entry["kinds"])
+    return list(seen.values())
+
+
+def _rule_form(request: HttpRequest, device: Any, posted: dict[str, Any] | None) -> dict[str, Any]:
+    """The form's values: what was posted (with its errors), a rule being edited (``?edit=``), or empty."""
+    if posted is not None:
+        return posted
+    edit = request.GET.get("edit", "")
+    rule = ChannelRule.objects.filter(pk=int(edit), channel__device=device).first() if edit.isdigit() else None
+    if rule is None:
+        return {"values": {}, "errors": {}}
+    values = {"rule": rule.pk, "channel": rule.channel_id, "kind": rule.kind, "name": rule.name,
+              **{k: v for k, v in rule.params.items() if v is not None}}
+    return {"values": values, "errors": {}, "editing": rule}
+
+
 @login_required
-def device_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """A device: its channels with live charts (thresholds drawn) and its alarm history."""
-    device = queries.visible_devices(request.user).filter(pk=pk).prefetch_related("channels").first()
+def device_page(request: HttpRequest, pk: int, rule_form: dict[str, Any] | None = None,
+                status: int = 200) -> HttpResponse:
+    """A device: its channels with live charts (thresholds drawn), the rules in force on each (with a form to
+    add, change and remove a channel's own rules for those who may change the device) and its alarm history."""
+    device = queries.visible_devices(request.user).filter(pk=pk).prefetch_related("channels__custom_rules").first()
     if device is None:
         raise Http404(_("设备不存在或不在您的权限范围内"))
+    form = _rule_form(request, device, rule_form)
     channels = [{"id": c.pk, "metric": c.metric, "unit": c.unit, "range_min": c.range_min,
                  "range_max": c.range_max, "thresholds": _thresholds(c)} for c in device.channels.all()]
     context = {
         "nav_part": "command",
         "device": device,
         "channels": device.channels.all(),
+        "rule_channels": [{"channel": c, "rules": rules_in_force(c)["rules"]} for c in device.channels.all()],
+        "may_change_rules": device.status != "retired" and queries.may_change_rules(request.user, device),
+        "rule_kinds": _choices(RULE_KIND_CHOICES),
+        "rule_fields": _rule_fields(form),
+        "rule_form": form,
         "alarms": queries.visible_alarms(request.user, device=pk)[:50],
         "device_data": {"id": device.pk, "code": device.code, "channels": channels,
                         "pollSeconds": DEVICE_POLL_SECONDS,
                         "i18n": {"noData": _("所选时段没有读数"), "failed": _("读数加载失败"),
                                  "value": _("读数")}},
     }
-    return render(request, "monitoring/device.html", context)
+    return render(request, "monitoring/device.html", context, status=status)

@@ -15,13 +15,13 @@ from ninja import Field, Query, Router, Schema, Status
 
 from yingji.core.exports import stream_export
 
-from . import queries, services
+from . import queries, services, throttle
 from .models import Channel, Delivery, InboxMessage, RoutingRule
 
 router = Router(tags=["notify"])
 
 Kind = Literal["inapp", "webhook", "dingtalk", "wecom", "email", "sms"]
-StatusName = Literal["queued", "sent", "failed", "dead"]
+StatusName = Literal["queued", "sent", "failed", "dead", "merged"]
 
 
 # --- channels ----------------------------------------------------------------------------------------------
@@ -44,6 +44,9 @@ class ChannelIn(Schema):
                         description="钉钉加签密钥、Webhook 签名密钥、SMTP 密码或短信网关密钥；只写不读")
     sender_address: str = Field("", max_length=200)
     max_attempts: int = Field(6, ge=1, le=20)
+    rate_limit_per_minute: int | None = Field(
+        None, description="群机器人与 Webhook 每分钟最多发送条数，超出的合并为一条汇总；"
+                          "空为默认（钉钉、企业微信 20，Webhook 不限）")
     is_active: bool = True
     owner_department: int | None = None
     note: str = Field("", max_length=300)
@@ -59,6 +62,7 @@ class ChannelPatch(Schema):
     secret: str | None = Field(None, max_length=500, description="留空则保留原密钥")
     sender_address: str | None = Field(None, max_length=200)
     max_attempts: int | None = Field(None, ge=1, le=20)
+    rate_limit_per_minute: int | None = Field(None, description="空为默认；PATCH 中省略则不变")
     is_active: bool | None = None
     owner_department: int | None = None
     note: str | None = Field(None, max_length=300)
@@ -77,6 +81,8 @@ class ChannelOut(Schema):
     has_secret: bool
     sender_address: str
     max_attempts: int
+    rate_limit_per_minute: int | None = Field(..., description="自设的每分钟限额；空为默认")
+    effective_rate_limit: int | None = Field(..., description="生效的每分钟限额；空为不限")
     is_active: bool
     owner_department: int | None
     note: str
@@ -88,8 +94,9 @@ def _channel(c: Channel) -> dict[str, Any]:
         "id": c.pk, "name": c.name, "kind": c.kind, "kind_label": c.get_kind_display(),
         "url": services.masked_url(c.url), "method": c.method, "headers": sorted(c.headers),
         "body_template": c.body_template, "has_secret": bool(c.secret), "sender_address": c.sender_address,
-        "max_attempts": c.max_attempts, "is_active": c.is_active, "owner_department": c.owner_department_id,
-        "note": c.note,
+        "max_attempts": c.max_attempts, "rate_limit_per_minute": c.rate_limit_per_minute,
+        "effective_rate_limit": throttle.limit_of(c), "is_active": c.is_active,
+        "owner_department": c.owner_department_id, "note": c.note,
         "recipients": [{"user": r.user_id, "department": r.department_id, "name": r.name, "phone": r.phone,
                         "email": r.email} for r in c.recipients.all()],
     }
@@ -153,6 +160,8 @@ class DeliveryOut(Schema):
     created_at: datetime
     last_attempt_at: datetime | None
     sent_at: datetime | None
+    merged_into: int | None = Field(..., description="并入的汇总消息（状态为“已合并”时）")
+    merged_count: int = Field(..., description="汇总消息合并的通知条数（其他为 0）")
 
 
 def _delivery(d: Delivery) -> dict[str, Any]:
@@ -162,7 +171,8 @@ def _delivery(d: Delivery) -> dict[str, Any]:
         "status": d.status, "status_label": d.get_status_display(), "attempts": d.attempts,
         "next_attempt_at": d.next_attempt_at if d.status in ("queued", "failed") else None,
         "last_error": d.last_error, "response_code": d.response_code, "created_at": d.created_at,
-        "last_attempt_at": d.last_attempt_at, "sent_at": d.sent_at,
+        "last_attempt_at": d.last_attempt_at, "sent_at": d.sent_at, "merged_into": d.merged_into_id,
+        "merged_count": getattr(d, "merged_count", 0),
     }
 
 
@@ -248,6 +258,7 @@ class DeliveryFilters(Schema):
     source_key: str | None = Field(None, description="来源键前缀，如 monitoring.alarm:12")
     since: datetime | None = None
     until: datetime | None = None
+    merged_into: int | None = Field(None, description="某条汇总消息合并的通知")
 
 
 class DeliveryPage(Schema):
@@ -264,7 +275,7 @@ def list_deliveries(request: HttpRequest, filters: Query[DeliveryFilters], limit
 
 
 EXPORT_HEADERS = ("编号", "来源键", "渠道", "接收方", "业务领域", "事件类型", "级别", "标题", "状态", "尝试次数",
-                  "应答码", "最近错误", "创建时间", "最近尝试时间", "发送时间")
+                  "应答码", "最近错误", "创建时间", "最近尝试时间", "发送时间", "并入汇总消息", "合并条数")
 
 
 @router.get("/deliveries/export", summary="导出发送记录（xlsx、csv）")
@@ -277,7 +288,7 @@ def export_deliveries(request: HttpRequest, filters: Query[DeliveryFilters],
         for d in found.iterator(chunk_size=500):
             yield (d.pk, d.source_key, d.channel.name, d.recipient, d.domain, d.kind, d.level, d.title,
                    d.get_status_display(), d.attempts, d.response_code, d.last_error, d.created_at,
-                   d.last_attempt_at, d.sent_at)
+                   d.last_attempt_at, d.sent_at, d.merged_into_id, getattr(d, "merged_count", 0))
 
     return stream_export(format, "通知发送记录", EXPORT_HEADERS, rows())
 

@@ -26,5 +26,13 @@ CLAIM_LEASE_S = 300  # a worker that crashed mid-send frees its deliveries after
 BATCH_SIZE = 100  # deliveries one worker claims at a time
 WORKER_POLL_S = 2.0  # how often the worker looks for due deliveries when nobody wakes it
 
+# DingTalk custom robots and WeCom group robots take about 20 messages a minute each: "每个机器人每分钟最多发送
+# 20 条消息到群里，如果超过 20 条，会限流 10 分钟" (DingTalk open platform, 自定义机器人发送群消息) and "每个机器人发送
+# 的消息不能超过 20 条/分钟" (WeCom 群机器人配置说明). The excess is merged into one digest (notify/throttle.py).
+ROBOT_MESSAGES_PER_MINUTE = 20
+RATE_WINDOW_S = 60
+RATE_LIMIT_MAX = 1000  # a channel's own limit may be set from 2 (one message and the digest) to this
+DIGEST_LISTED = 10  # a digest lists this many merged titles, then says how many more
+
 # Levels grow with severity; other domains map their own grades onto this scale (docs/notify.md).
 LEVELS = {1: "一般", 2: "较重", 3: "严重", 4: "特别严重"}

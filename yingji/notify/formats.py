@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .constants import BACKOFF_BASE_S, BACKOFF_CAP_S, LEVELS
+from .constants import BACKOFF_BASE_S, BACKOFF_CAP_S, DIGEST_LISTED, LEVELS
 
 WECOM_MARKDOWN_MAX_BYTES = 4096
 SMS_PLACEHOLDERS = frozenset({"title", "body", "text", "link", "level", "domain", "kind", "phone", "source_key",
@@ -61,6 +61,24 @@ def absolute_link(link: str, base_url: str) -> str:
     if not link or urllib.parse.urlsplit(link).scheme or not base_url:
         return link
     return base_url.rstrip("/") + "/" + link.lstrip("/")
+
+
+def digest(items: list[tuple[int, str]], listed: int = DIGEST_LISTED) -> tuple[str, str]:
+    """Title and body of one message standing for the notices (level, title) a robot's limit held back.
+
+    The title counts them by level, worst first ("另有 12 条告警（严重 2 条、较重 10 条）"); the body lists the
+    first `listed` titles, worst first, and says how many more there are.
+    """
+    counts: dict[int, int] = {}
+    for level, _ in items:
+        counts[level] = counts.get(level, 0) + 1
+    by_level = "、".join(f"{LEVELS.get(level, str(level))} {n} 条" for level, n in sorted(counts.items(), reverse=True))
+    ranked = sorted(items, key=lambda item: -item[0])
+    lines = [f"- 【{LEVELS.get(level, str(level))}】{title}" for level, title in ranked[:listed]]
+    if len(items) > listed:
+        lines.append(f"- ……其余 {len(items) - listed} 条见平台发送记录")
+    title = f"另有 {len(items)} 条告警（{by_level}）"
+    return title, "一分钟内通知超出该机器人的发送限额，以下合并为一条：\n" + "\n".join(lines)
 
 
 # --- generic webhook ----------------------------------------------------------------------------------

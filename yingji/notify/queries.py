@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from .models import Channel, Delivery, InboxMessage, RoutingRule
@@ -35,9 +36,12 @@ def writable_rule(user: Any, pk: int) -> RoutingRule:
 
 def deliveries(user: Any, *, status: str | None = None, channel: int | None = None, domain: str | None = None,
                source_key: str | None = None, since: datetime | None = None,
-               until: datetime | None = None) -> QuerySet[Delivery]:
+               until: datetime | None = None, merged_into: int | None = None) -> QuerySet[Delivery]:
     """The delivery log the user may read, newest first, narrowed by the given filters."""
-    found = Delivery.objects.for_user(user).select_related("channel")
+    carried = (Delivery.objects.filter(merged_into=OuterRef("pk")).order_by().values("merged_into")
+               .annotate(n=Count("pk")).values("n"))
+    found = Delivery.objects.for_user(user).select_related("channel").annotate(
+        merged_count=Coalesce(Subquery(carried), 0))  # how many notices a digest carried
     if status:
         found = found.filter(status=status)
     if channel is not None:
@@ -50,6 +54,8 @@ def deliveries(user: Any, *, status: str | None = None, channel: int | None = No
         found = found.filter(created_at__gte=since)
     if until is not None:
         found = found.filter(created_at__lt=until)
+    if merged_into is not None:  # what one digest message carried
+        found = found.filter(merged_into_id=merged_into)
     return found
 
 

@@ -4,7 +4,8 @@
 workers may run at once: each claims a batch by stamping its token and a lease on rows nobody holds
 (``UPDATE … WHERE claimed_until IS NULL OR claimed_until < now``, after ``SELECT … FOR UPDATE SKIP LOCKED``
 on PostgreSQL), so a delivery is attempted by one worker at a time. A failed attempt waits
-`formats.backoff_seconds(attempts)`; after the channel's `max_attempts` the delivery is `dead`.
+`formats.backoff_seconds(attempts)`; after the channel's `max_attempts` the delivery is `dead`. A robot
+channel's per-minute limit is kept by `throttle.plan`, which merges the excess into one digest.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from django.utils import timezone
 from yingji.core import events
 from yingji.core.scoping import ScopeFacts
 
-from . import formats
+from . import formats, throttle
 from .constants import BATCH_SIZE, CLAIM_LEASE_S, INBOX_TOPIC, SEND_TIMEOUT_S
 from .models import Channel, ChannelKind, Delivery, DeliveryStatus, InboxMessage
 
@@ -231,7 +232,7 @@ def send_due(now: datetime | None = None, *, worker: str | None = None, limit: i
     report = SendReport()
     while True:
         batch = claim(now, worker=token, limit=limit)
-        for delivery in batch:
+        for delivery in throttle.plan(batch, now, worker=token):  # robots: the excess of a minute in one digest
             attempt(delivery, now, report)
         if len(batch) < limit:
             return report

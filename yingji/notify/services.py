@@ -23,7 +23,7 @@ from yingji.core.models import AuditAction, Department, User
 from yingji.core.records import apply_fields, ensure_may_change
 
 from . import formats, worker
-from .constants import NotifyAudit
+from .constants import RATE_LIMIT_MAX, NotifyAudit
 from .models import (
     Channel,
     ChannelKind,
@@ -36,9 +36,10 @@ from .models import (
 from .notices import Notice
 from .routing import RuleSpec, route
 from .sending import SendReport, send_deliveries, send_due
+from .throttle import LIMITABLE_KINDS
 
 CHANNEL_FIELDS = ("name", "kind", "url", "method", "headers", "body_template", "secret", "sender_address",
-                  "max_attempts", "is_active", "owner_department", "note")
+                  "max_attempts", "rate_limit_per_minute", "is_active", "owner_department", "note")
 RULE_FIELDS = ("name", "domain", "kinds", "min_level", "area_prefix", "department", "is_active",
                "owner_department")
 HTTP_KINDS = frozenset({ChannelKind.WEBHOOK, ChannelKind.DINGTALK, ChannelKind.WECOM, ChannelKind.SMS})
@@ -178,6 +179,12 @@ def _check_channel(channel: Channel) -> None:
         errors["headers"] = "请求头须为“名称: 值”的文本对象"
     if not 1 <= channel.max_attempts <= MAX_ATTEMPTS_LIMIT:
         errors["max_attempts"] = f"最多尝试次数须在 1 到 {MAX_ATTEMPTS_LIMIT} 之间"
+    if channel.rate_limit_per_minute is not None:
+        if channel.kind not in LIMITABLE_KINDS:
+            errors["rate_limit_per_minute"] = "每分钟限额只适用于群机器人和 Webhook 渠道"
+        elif not 2 <= channel.rate_limit_per_minute <= RATE_LIMIT_MAX:
+            errors["rate_limit_per_minute"] = (f"每分钟限额须在 2 到 {RATE_LIMIT_MAX} 之间"
+                                               "（至少一条通知加一条汇总消息）；留空为默认")
     if errors:
         raise ValidationError(errors)
 

@@ -53,7 +53,8 @@ def deliveries_view(request: HttpRequest) -> HttpResponse:
     status = params.get("status") if params.get("status") in DeliveryStatus.values else None
     filters: dict[str, Any] = {
         "status": status, "domain": params.get("domain") or None, "source_key": params.get("source_key") or None,
-        "since": _day(params.get("since", "")), "until": _day(params.get("until", ""), end=True)}
+        "since": _day(params.get("since", "")), "until": _day(params.get("until", ""), end=True),
+        "merged_into": int(params["merged_into"]) if params.get("merged_into", "").isdigit() else None}
     page = Paginator(queries.deliveries(request.user, **filters), 50).get_page(params.get("page"))
     # The export is the API's, with the same filters (times as ISO 8601 with their offset).
     export_query = urlencode({k: v.isoformat() if isinstance(v, datetime) else v

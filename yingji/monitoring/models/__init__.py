@@ -1,6 +1,7 @@
 """Monitoring models: devices and channels, readings and rule state, alarms, dead letters."""
 
 from .alarms import Alarm, AlarmCategory, AlarmStatus
+from .channel_rules import ChannelRule
 from .dead_letters import DeadLetter, DeadLetterSource
 from .devices import Channel, Device, DeviceCredential, DeviceStatus
 from .handling import AlarmNote, AlarmPhoto, AlarmTimeLimit
@@ -15,6 +16,7 @@ __all__ = [
     "AlarmStatus",
     "AlarmTimeLimit",
     "Channel",
+    "ChannelRule",
     "ChannelRuleState",
     "DeadLetter",
     "DeadLetterSource",

@@ -7,10 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from yingji.core.models.base import ScopedQuerySet, TimeStampedModel
-from yingji.core.scoping import ScopeRule
 
 from ..rules import Level
-from .devices import Channel
+from .devices import Channel, scoped_through_device
 
 
 class AlarmCategory(models.TextChoices):
@@ -70,12 +69,7 @@ class Alarm(TimeStampedModel):
                                      related_name="+", verbose_name="上报至部门")
 
     objects = ScopedQuerySet.as_manager()
-    scope_rule = ScopeRule(
-        kind="monitoring.device",
-        department="channel__device__owner_department",
-        area="channel__device__admin_area",
-        enterprise="channel__device__enterprise",
-    )
+    scope_rule = scoped_through_device("channel__device")
 
     class Meta:
         ordering = ["-first_at", "-pk"]

@@ -6,9 +6,8 @@ from django.db import models
 from django.utils import timezone
 
 from yingji.core.models.base import ScopedQuerySet
-from yingji.core.scoping import ScopeRule
 
-from .devices import Device
+from .devices import Device, scoped_through_device
 
 
 class DeadLetterSource(models.TextChoices):
@@ -41,12 +40,7 @@ class DeadLetter(models.Model):
     last_received_at = models.DateTimeField("最近接收时间", default=timezone.now)
 
     objects = ScopedQuerySet.as_manager()
-    scope_rule = ScopeRule(
-        kind="monitoring.device",
-        department="device__owner_department",
-        area="device__admin_area",
-        enterprise="device__enterprise",
-    )
+    scope_rule = scoped_through_device("device")
 
     class Meta:
         ordering = ["-last_received_at", "-pk"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,7 +15,19 @@ from yingji.core.scoping import ScopeRule
 from ..constants import DEVICE_TOKEN_PREFIX
 from ..rule_packs import PACKS
 
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from .channel_rules import ChannelRule
+
 DEVICE_TYPE_CHOICES = [(key, pack.name) for key, pack in PACKS.items()]
+
+
+def scoped_through_device(path: str) -> ScopeRule:
+    """The scope of a record that belongs to a device through ``path`` (``channel__device``): the device's own,
+    under the same kind, so a department that supervises devices supervises these records too."""
+    return ScopeRule(kind="monitoring.device", department=f"{path}__owner_department", area=f"{path}__admin_area",
+                     enterprise=f"{path}__enterprise")
 
 
 class DeviceStatus(models.TextChoices):
@@ -95,13 +107,11 @@ class Channel(TimeStampedModel):
                                            help_text="读数存储后推送到实时事件流（设备页曲线、指挥大屏）；关键通道才勾选")
     rule_overrides = models.JSONField("规则参数覆盖", default=dict, blank=True)
 
+    if TYPE_CHECKING:
+        custom_rules: RelatedManager[ChannelRule]
+
     objects = ScopedQuerySet.as_manager()
-    scope_rule = ScopeRule(
-        kind="monitoring.device",  # a department supervising devices supervises their channels and alarms
-        department="device__owner_department",
-        area="device__admin_area",
-        enterprise="device__enterprise",
-    )
+    scope_rule = scoped_through_device("device")  # a department supervising devices supervises their channels
 
     class Meta:
         ordering = ["device", "metric"]

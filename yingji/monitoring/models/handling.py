@@ -8,6 +8,7 @@ from yingji.core.models.base import ScopedQuerySet, TimeStampedModel
 from yingji.core.scoping import ScopeRule
 
 from .alarms import LEVEL_CHOICES, Alarm
+from .devices import scoped_through_device
 
 
 class AlarmNote(TimeStampedModel):
@@ -18,12 +19,7 @@ class AlarmNote(TimeStampedModel):
     text = models.TextField("处置记录")
 
     objects = ScopedQuerySet.as_manager()
-    scope_rule = ScopeRule(
-        kind="monitoring.device",
-        department="alarm__channel__device__owner_department",
-        area="alarm__channel__device__admin_area",
-        enterprise="alarm__channel__device__enterprise",
-    )
+    scope_rule = scoped_through_device("alarm__channel__device")
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -44,12 +40,7 @@ class AlarmPhoto(TimeStampedModel):
     original_name = models.CharField("原文件名", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope_rule = ScopeRule(
-        kind="monitoring.device",
-        department="note__alarm__channel__device__owner_department",
-        area="note__alarm__channel__device__admin_area",
-        enterprise="note__alarm__channel__device__enterprise",
-    )
+    scope_rule = scoped_through_device("note__alarm__channel__device")
 
     class Meta:
         ordering = ["pk"]

@@ -29,7 +29,9 @@ FIRE_LAW_28: Final = "《中华人民共和国消防法》第二十八条：不�
 
 # ── smart fire ─────────────────────────────────────────────────────────────────────────────────────
 SMOKE_ALARM: Final = status("smoke_alarm", "感烟探测器火警", "火警", GB4715)
-SMOKE_FAULT: Final = status("smoke_fault", "感烟探测器故障", "故障（探测器自检失败、污染、拆除）", GB4715)
+SMOKE_FAULT: Final = status(
+    "smoke_fault", "感烟探测器故障", "故障（探测器自检失败、污染、拆除）", GB4715, fault=True
+)
 
 HYDRANT_PRESSURE: Final = ChannelTemplate(
     "hydrant_pressure",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Final
 
 from yingji.monitoring.rule_packs.model import Basis, ChannelTemplate, Setting, ThresholdTemplate
-from yingji.monitoring.rules import Direction
+from yingji.monitoring.rules import Category, Direction
 
 # ── sources ────────────────────────────────────────────────────────────────────────────────────────
 GB50493: Final = "GB/T 50493-2019"
@@ -33,6 +34,11 @@ def low(rule_id: str, name: str, *, second: bool = True, delay: bool = False) ->
     return ThresholdTemplate(
         rule_id, name, Direction.LOW, "l", "ll" if second else None, "deadband_low", "delay_s" if delay else None
     )
+
+
+def _status_rule(rule_id: str, name: str, *, delay: bool, fault: bool) -> ThresholdTemplate:
+    rule = high(rule_id, name, second=False, delay=delay)
+    return replace(rule, category=Category.DEVICE) if fault else rule
 
 
 def combustible(metric: str, name: str, source_note: str, basis: Basis, *, verify: bool = False) -> ChannelTemplate:
@@ -67,11 +73,14 @@ def scaled(
     return ChannelTemplate(metric, name, unit, tuple(settings), tuple(templates), design=design)
 
 
-def status(metric: str, name: str, meaning: str, source: str, *, delay_s: float = 0) -> ChannelTemplate:
+def status(
+    metric: str, name: str, meaning: str, source: str, *, delay_s: float = 0, fault: bool = False
+) -> ChannelTemplate:
     """A status channel: 0 = normal, 1 = ``meaning`` (the device itself decides; the platform reports it).
 
     The set point is the platform's encoding, configurable for a vendor that reports another code;
     ``delay_s`` is how long the status must persist (a door briefly closed is not a blocked exit).
+    ``fault=True`` for the device's own fault output: a device fault (level FAULT), not a process alarm.
     """
     settings = [
         Setting("h", 1, "状态码", f"平台约定：1 = {meaning}，0 = 正常；{source}"),
@@ -85,7 +94,7 @@ def status(metric: str, name: str, meaning: str, source: str, *, delay_s: float 
         name,
         "状态",
         tuple(settings),
-        (high(f"{metric}_on", name, second=False, delay=bool(delay_s)),),
+        (_status_rule(f"{metric}_on", name, delay=bool(delay_s), fault=fault),),
         range_min=0,
         range_max=1,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from yingji.monitoring.rules import (
+    Category,
     ChannelRules,
     ChannelSpec,
     Direction,
@@ -63,7 +64,10 @@ class Setting:
 
 @dataclass(frozen=True, slots=True)
 class ThresholdTemplate:
-    """A threshold rule whose numbers are setting keys (``second``, ``deadband``, ``delay_s`` optional)."""
+    """A threshold rule whose numbers are setting keys (``second``, ``deadband``, ``delay_s`` optional).
+
+    ``category=DEVICE`` for a device's own fault output: its alarms are device faults (level FAULT).
+    """
 
     rule_id: str
     name: str
@@ -72,13 +76,14 @@ class ThresholdTemplate:
     second: str | None = None
     deadband: str | None = None
     delay_s: str | None = None
+    category: Category = Category.PROCESS
 
     def build(self, values: Mapping[str, float], scale: float) -> ThresholdRule:
         second = None if self.second is None else values[self.second] * scale
         deadband = 0.0 if self.deadband is None else values[self.deadband] * scale
         delay = Hold(seconds=0.0 if self.delay_s is None else values[self.delay_s])
         return ThresholdRule(
-            self.rule_id, self.name, self.direction, values[self.first] * scale, second, deadband, delay
+            self.rule_id, self.name, self.direction, values[self.first] * scale, second, deadband, delay, self.category
         )
 
 

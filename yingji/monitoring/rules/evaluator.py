@@ -63,6 +63,11 @@ class ChannelRules:
     def levelled(self) -> tuple[ThresholdRule | RateOfChangeRule, ...]:
         return (*self.thresholds, *self.rates)
 
+    def by_id(self) -> dict[str, object]:
+        """Every rule by its id (rules are frozen and compare by value: a changed one is unequal)."""
+        every = (*self.thresholds, *self.rates, self.flat_line, self.offline, self.range_fault)
+        return {rule.rule_id: rule for rule in every if rule is not None}
+
 
 _SHARED_LIMIT: Final[int] = 10_000
 _shared_parts: dict[Any, Any] = {}
@@ -108,6 +113,17 @@ class ChannelState:
             "levelled": {rule_id: st.to_dict() for rule_id, st in self.levelled.items()},
             "flat": self.flat.to_dict(),
         }
+
+    def forget(self, rules: ChannelRules, rule_id: str) -> None:
+        """Drop what the rule ``rule_id`` of ``rules`` remembers: its episode starts afresh under a changed rule."""
+        if rules.offline is not None and rule_id == rules.offline.rule_id:
+            self.offline = False
+        elif rules.range_fault is not None and rule_id == rules.range_fault.rule_id:
+            self.fault = False
+        elif rules.flat_line is not None and rule_id == rules.flat_line.rule_id:
+            self.flat = FlatState()
+        else:
+            self.levelled.pop(rule_id, None)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChannelState:

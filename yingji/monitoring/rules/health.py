@@ -35,12 +35,31 @@ def _device(
 
 @dataclass(frozen=True, slots=True)
 class RangeRule:
-    """A reading outside the channel's physical range is a sensor fault; process rules skip it."""
+    """A reading outside the valid range is a sensor fault; process rules skip it.
+
+    The valid range is the channel's physical range, or ``low`` / ``high`` where a channel's own rule sets a
+    plausible range (a pressure main that can never read above 1.0 MPa on a 0–1.6 MPa transmitter).
+    """
 
     rule_id: str = "range"
+    low: float | None = None
+    high: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.low is not None and self.high is not None and self.low >= self.high:
+            raise ValueError(f"规则 {self.rule_id} 的有效范围下限 {fmt(self.low)} 必须小于上限 {fmt(self.high)}")
+
+    def bounds(self, spec: ChannelSpec) -> ChannelSpec:
+        """The spec with this rule's valid range in force (the spec itself when the rule sets none)."""
+        if self.low is None and self.high is None:
+            return spec
+        low = self.low if self.low is not None else spec.range_min
+        high = self.high if self.high is not None else spec.range_max
+        return ChannelSpec(spec.source, spec.unit, spec.sample_interval_s, low, high)
 
     def on_reading(self, active: bool, spec: ChannelSpec, value: float, at: datetime) -> Transition | None:
-        inside = spec.in_range(value)
+        valid = self.bounds(spec)
+        inside = valid.in_range(value)
         if inside == (not active):
             return None
         if inside:
@@ -51,7 +70,7 @@ class RangeRule:
                 Level.FAULT,
                 value,
                 at,
-                f"读数回到量程 {spec.range_text} 内：{fmt(value)} {spec.unit}",
+                f"读数回到量程 {valid.range_text} 内：{fmt(value)} {spec.unit}",
             )
         return _device(
             spec,
@@ -60,7 +79,7 @@ class RangeRule:
             Level.FAULT,
             value,
             at,
-            f"读数 {fmt(value)} {spec.unit} 超出量程 {spec.range_text}，判定为传感器故障",
+            f"读数 {fmt(value)} {spec.unit} 超出量程 {valid.range_text}，判定为传感器故障",
         )
 
 

@@ -126,6 +126,7 @@ class _Episode:
     points: tuple[float, ...]
     deadband: float
     below: str  # "低于" for a high-side rule: recovery means the signal fell below the exit point
+    category: Category = Category.PROCESS
 
 
 def _step(
@@ -148,9 +149,7 @@ def _step(
     if new == 0:
         exit_point = sign * (ep.points[0] - ep.deadband)
         message = f"{ep.name}恢复正常：{shown}（已{ep.below} {fmt(exit_point)} {unit}）"
-        return Transition(
-            spec.source, ep.rule_id, Change.RECOVERED, None, previous, Category.PROCESS, value, at, message
-        )
+        return Transition(spec.source, ep.rule_id, Change.RECOVERED, None, previous, ep.category, value, at, message)
     level = ep.levels[new - 1]
     set_point = f"设定值 {fmt(sign * ep.points[new - 1])} {unit}"
     label = ep.labels[new - 1]
@@ -160,12 +159,16 @@ def _step(
         change, message = Change.ESCALATED, f"{ep.name}升级为{label}：{shown}，{set_point}"
     else:
         change, message = Change.DEESCALATED, f"{ep.name}降为{label}：{shown}"
-    return Transition(spec.source, ep.rule_id, change, level, previous, Category.PROCESS, value, at, message)
+    return Transition(spec.source, ep.rule_id, change, level, previous, ep.category, value, at, message)
 
 
 @dataclass(frozen=True, slots=True)
 class ThresholdRule:
-    """Levelled set points on the value: high side H/HH or low side L/LL (``second`` optional)."""
+    """Levelled set points on the value: high side H/HH or low side L/LL (``second`` optional).
+
+    ``category=DEVICE`` makes it a device-fault rule (a detector's own fault output): one level, FAULT,
+    so its alarms are device faults wherever it is used, not process alarms at H.
+    """
 
     rule_id: str
     name: str
@@ -174,10 +177,13 @@ class ThresholdRule:
     second: float | None = None
     deadband: float = 0.0
     delay: Hold = Hold()
+    category: Category = Category.PROCESS
     _episode: _Episode = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_set_points(self.rule_id, self.direction, self.first, self.second, self.deadband)
+        if self.category is Category.DEVICE and self.second is not None:
+            raise ValueError(f"规则 {self.rule_id} 为设备故障规则，只有一级，不能设二级设定值")
         object.__setattr__(self, "_episode", self.episode())
 
     @property
@@ -187,10 +193,14 @@ class ThresholdRule:
     def episode(self) -> _Episode:
         sign = 1.0 if self.direction is Direction.HIGH else -1.0
         high = self.direction is Direction.HIGH
+        points = tuple(sign * p for p in self.set_points)
+        below = "低于" if high else "高于"
+        if self.category is Category.DEVICE:  # the name says what failed ("感烟探测器故障"): no level label
+            return _Episode(self.rule_id, self.name, (Level.FAULT, Level.FAULT), ("", ""), points, self.deadband,
+                            below, Category.DEVICE)
         levels = (Level.H, Level.HH) if high else (Level.L, Level.LL)
         labels = (levels[0].label, levels[1].label)
-        points = tuple(sign * p for p in self.set_points)
-        return _Episode(self.rule_id, self.name, levels, labels, points, self.deadband, "低于" if high else "高于")
+        return _Episode(self.rule_id, self.name, levels, labels, points, self.deadband, below)
 
     def on_reading(
         self, st: LevelledState, spec: ChannelSpec, t_us: int, value: float, at: datetime

@@ -43,6 +43,10 @@ class Channel(TimeStampedModel):
     secret = models.CharField("密钥", max_length=500, blank=True, help_text="保存后不再显示")
     sender_address = models.CharField("发件人", max_length=200, blank=True, help_text="邮件的 From 地址")
     max_attempts = models.PositiveSmallIntegerField("最多尝试次数", default=DEFAULT_MAX_ATTEMPTS)
+    rate_limit_per_minute = models.PositiveSmallIntegerField(
+        "每分钟最多发送", null=True, blank=True,
+        help_text="群机器人与 Webhook：一分钟内超出的通知合并为一条汇总消息；"
+                  "空为默认（钉钉、企业微信机器人 20 条，Webhook 不限）")
     is_active = models.BooleanField("启用", default=True)
     owner_department = models.ForeignKey(
         "core.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="主管部门"

@@ -17,6 +17,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "已发送"
     FAILED = "failed", "失败待重试"
     DEAD = "dead", "已放弃"
+    MERGED = "merged", "已合并"
 
 
 class Delivery(models.Model):
@@ -25,7 +26,9 @@ class Delivery(models.Model):
     Unique on (source_key, channel, recipient), so the same episode never goes twice to the same place
     however often its domain calls `notify`. `recipient` is "" for robots and webhooks, ``user:<id>`` for
     the inbox, the address for email and SMS. A worker claims a delivery by setting `claimed_by` and
-    `claimed_until` (a lease) before sending, outside any transaction.
+    `claimed_until` (a lease) before sending, outside any transaction. A delivery over its robot's
+    per-minute limit is `merged` into a digest delivery (`merged_into`, kind ``digest``) and never sent
+    on its own.
     """
 
     source_key = models.CharField("来源键", max_length=200)
@@ -52,6 +55,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     claimed_by = models.CharField("处理进程", max_length=64, blank=True)
     claimed_until = models.DateTimeField("占用至", null=True, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged",
+                                    verbose_name="并入汇总消息")
 
     objects = ScopedQuerySet.as_manager()
     scope_rule = ScopeRule(kind="notify.delivery", department="channel__owner_department", area=None)

@@ -33,8 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"汇总完成：本次 {run.readings} 条读数")
             if time.monotonic() >= retention_due:
                 kept = apply_retention()
-                self.stdout.write(f"清理完成：原始读数 {kept.readings} 条，分钟汇总 {kept.minute_rollups} 条，"
-                                  f"小时汇总 {kept.hour_rollups} 条")
+                self.stdout.write(kept.summary)
                 retention_due = time.monotonic() + RETENTION_EVERY_S
             if options["every"] <= 0:
                 return

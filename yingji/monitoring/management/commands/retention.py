@@ -1,4 +1,5 @@
-"""`yingji retention`: delete raw readings and rollups past the retention policy (settings YINGJI_RETENTION_*)."""
+"""`yingji retention`: delete raw readings, rollups and dead letters past the retention policy
+(settings YINGJI_RETENTION_*)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from yingji.monitoring.retention import apply_retention
 
 
 class Command(BaseCommand):
-    help = "按保存期限删除过期的原始读数和汇总数据（未汇总的读数、未关闭报警时段内的读数不删除）"
+    help = "按保存期限删除过期的原始读数、汇总数据和死信（未汇总的读数、未关闭报警时段内的读数不删除）"
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = apply_retention()
-        self.stdout.write(f"清理完成：原始读数 {run.readings} 条，分钟汇总 {run.minute_rollups} 条，"
-                          f"小时汇总 {run.hour_rollups} 条")
+        self.stdout.write(run.summary)
