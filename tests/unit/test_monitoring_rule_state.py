@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.unit.test_monitoring_rules import EVERYTHING, GAS, MIXED, T0, brief, lel, run
-from yingji.monitoring.rules import ChannelEvaluator, ChannelRules, ChannelState, Level, Reading
+from yingji.monitoring.rules import ChannelEvaluator, ChannelRules, ChannelSpec, ChannelState, Level, Reading, shared
 
 # EVERYTHING after MIXED[:9], as the engine wrote it before the compact layout (c0e867b): every levelled
 # rule has an entry, "lel" one at rest (its counts 0, stale run starts), the rate window as [time, value] pairs.
@@ -72,3 +72,18 @@ def test_a_threshold_keeps_state_only_while_it_counts_or_is_active() -> None:
     feed(ev, 20, 22.9)  # recovered: at rest again
     assert ev.state.levelled == ()
     assert ChannelState.from_dict(ev.state.to_dict()).to_dict() == ev.state.to_dict()
+
+
+def test_channels_configured_alike_share_everything_but_their_identity() -> None:
+    def channel(source: str, low: float) -> ChannelRules:  # numbers as fresh objects, as database rows give them
+        spec = ChannelSpec(source, "%LEL", float("10"), float(repr(low)), float("100"))
+        return ChannelRules(spec, thresholds=(lel(),))
+
+    a, b = shared(channel("gas-a", 0.0)), shared(channel("gas-b", 0.0))
+    assert (a.spec.source, b.spec.source) == ("gas-a", "gas-b")
+    assert a.thresholds is b.thresholds and a.offline is b.offline
+    assert a.spec.sample_interval_s is b.spec.sample_interval_s and a.spec.range_max is b.spec.range_max
+    assert a.spec.range_min is b.spec.range_min
+    assert a == channel("gas-a", 0.0)  # the same rules, only shared
+    minus_zero = shared(channel("gas-c", -0.0))  # equal to 0.0 but printed differently: kept apart
+    assert minus_zero.spec.range_text == "[-0, 100] %LEL"

@@ -15,7 +15,7 @@ import math
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from yingji.monitoring.rules.base import ChannelSpec, Reading, Transition, fmt, to_micros
 from yingji.monitoring.rules.health import FlatLineRule, FlatState, OfflineRule, RangeRule
@@ -65,6 +65,7 @@ class ChannelRules:
 
 
 _SHARED_LIMIT: Final[int] = 10_000
+_T = TypeVar("_T")
 _shared_parts: dict[Any, Any] = {}
 
 
@@ -72,19 +73,28 @@ def shared(rules: ChannelRules) -> ChannelRules:
     """The same rules, their rule objects shared with every channel configured alike.
 
     Rules are frozen and compare by value, so the thousands of channels of one pack with the same set
-    points hold one copy of each; only the ChannelSpec (the channel's identity and range) stays per
-    channel. For caches that keep rules for many channels (a process's rule-binding cache).
+    points hold one copy of each. Of the ChannelSpec only the channel's identity (``source``) stays its
+    own: its unit, sample interval and range (fresh objects for every channel read from the database)
+    are shared too. For caches that keep rules for many channels (a process's rule-binding cache).
     """
     if len(_shared_parts) >= _SHARED_LIMIT:
         _shared_parts.clear()
+    spec = rules.spec
     return ChannelRules(
-        rules.spec,
+        ChannelSpec(spec.source, _one(spec.unit), _one(spec.sample_interval_s), _one(spec.range_min),
+                    _one(spec.range_max)),
         _shared_parts.setdefault(rules.thresholds, rules.thresholds),
         _shared_parts.setdefault(rules.rates, rules.rates),
         _shared_parts.setdefault(rules.flat_line, rules.flat_line),
         _shared_parts.setdefault(rules.offline, rules.offline),
         _shared_parts.setdefault(rules.range_fault, rules.range_fault),
     )
+
+
+def _one(value: _T) -> _T:
+    # keyed by type and repr: 0 and 0.0, or 0.0 and -0.0, are equal keys but print differently
+    shared_value: _T = _shared_parts.setdefault((type(value), repr(value)), value)
+    return shared_value
 
 
 @dataclass(slots=True)
