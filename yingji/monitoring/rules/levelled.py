@@ -87,7 +87,7 @@ class LevelledState:
 
     @classmethod
     def from_dict(cls, rule_id: str, data: dict[str, Any]) -> LevelledState:
-        counts, since = (*data["counts"], 0, 0), (*data["since"], 0, 0)  # padded: one-level states may omit the 2nd
+        counts, since = (*data["counts"], 0, 0), (*data["since"], 0, 0)  # padded: a list of one level loads too
         window = data["window"]
         return cls(
             rule_id,
