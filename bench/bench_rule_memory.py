@@ -8,7 +8,10 @@ window, a flat-line run, an active alarm), and measures with tracemalloc:
 - **state**: the `ChannelState` objects held while a batch is evaluated (what a worker that kept every
   channel's state in memory would hold);
 - **rules**: the built `ChannelRules` as `rule_binding` caches them per process: one `ChannelSpec` per
-  channel (source, unit, range), the rule objects shared by channels configured alike (`rules.shared`);
+  channel (source, unit, range), the rule objects shared by channels configured alike (`rules.shared`).
+  The channel's facts (sample interval, range, design value) are built as fresh floats for every channel,
+  as database rows give them: until the compact layout the bench passed the same literals to every
+  channel, so the per-channel cost of those numbers (~70 B, now shared by `rules.shared`) went unseen;
 - **stored JSON**: the bytes of `ChannelRuleState.state` per channel in the database.
 
 Usage: python bench/bench_rule_memory.py [--channels 100000]
@@ -35,19 +38,24 @@ T0 = datetime(2026, 11, 28, tzinfo=UTC)
 TARGET_BYTES = 1024
 
 
+def row(value: float) -> float:
+    """A channel fact as a database row gives it: a new float for every channel, not a shared literal."""
+    return float(repr(float(value)))
+
+
 def water_main(source: str) -> ChannelRules:
     template = PACKS["water_main_monitor"].channels[0]
-    return template.build(source, sample_interval_s=15, range_min=0, range_max=1.6)
+    return template.build(source, sample_interval_s=row(15), range_min=row(0), range_max=row(1.6))
 
 
 def gas_detector(source: str) -> ChannelRules:
     template = PACKS["combustible_gas_detector"].channels[0]
-    return template.build(source, sample_interval_s=10, range_min=0, range_max=100)
+    return template.build(source, sample_interval_s=row(10), range_min=row(0), range_max=row(100))
 
 
 def tank_level(source: str) -> ChannelRules:
     template = next(c for c in PACKS["storage_tank"].channels if c.metric == "tank_level")
-    return template.build(source, sample_interval_s=30, design=15.0, range_min=0, range_max=20)
+    return template.build(source, sample_interval_s=row(30), design=row(15.0), range_min=row(0), range_max=row(20))
 
 
 # A reading sequence per kind that leaves the state as full as it gets: rate window full, runs counting,

@@ -40,7 +40,8 @@ def _engaged(state: ChannelState | None) -> bool:
     """Whether the engine holds an episode open on the channel (its alarm may count repeats)."""
     if state is None:
         return False
-    return state.offline or state.fault or state.flat.active or any(s.active for s in state.levelled.values())
+    return state.offline or state.fault or (state.flat is not None and state.flat.active) \
+        or any(s.active for s in state.levelled)
 
 
 @dataclass(frozen=True, slots=True)
