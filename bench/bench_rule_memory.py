@@ -11,7 +11,8 @@ window, a flat-line run, an active alarm), and measures with tracemalloc:
   channel (source, unit, range), the rule objects shared by channels configured alike (`rules.shared`).
   The channel's facts (sample interval, range, design value) are built as fresh floats for every channel,
   as database rows give them: until the compact layout the bench passed the same literals to every
-  channel, so the per-channel cost of those numbers (~70 B, now shared by `rules.shared`) went unseen;
+  channel, so the per-channel cost of those numbers (~70 B, now shared by `rules.shared`) went unseen.
+  The cache entry itself is counted too (channel id → hash of the version, rules);
 - **stored JSON**: the bytes of `ChannelRuleState.state` per channel in the database.
 
 Usage: python bench/bench_rule_memory.py [--channels 100000]
@@ -74,6 +75,12 @@ def filled_state(rules: ChannelRules, value: Callable[[int], float], step_s: int
     return evaluator.state.to_dict()
 
 
+def cached_entry(n: int, build: Callable[[str], ChannelRules]) -> tuple[int, ChannelRules]:
+    """What rule_binding keeps for one channel: (hash of its version as ingestion reads it, shared rules)."""
+    version = (f"2026-11-28 10:{n % 60:02d}:00.{n:06d}", f"2026-11-27 09:00:00.{n:06d}")
+    return hash(version), shared(build(f"BENCH-{n:06d}/m"))
+
+
 def measure(label: str, make: Callable[[int], object], count: int) -> float:
     gc.collect()
     tracemalloc.start()
@@ -99,8 +106,10 @@ def main() -> None:
         blob = orjson.dumps(stored)
         state = measure("state (ChannelState in memory)",
                         lambda n, blob=blob: ChannelState.from_dict(orjson.loads(blob)), count)
-        rules = measure("rules (built ChannelRules, cached per process)",
-                        lambda n, build=build: shared(build(f"BENCH-{n:06d}/m")), count)
+        cache: dict[int, tuple[int, ChannelRules]] = {}
+        rules = measure("rules (built ChannelRules in rule_binding's per-process cache, with its entry)",
+                        lambda n, build=build, cache=cache: cache.__setitem__(n, cached_entry(n, build)), count)
+        cache.clear()
         print(f"  stored JSON: {len(blob)} B per channel")
         total = state + rules
         worst = max(worst, total)

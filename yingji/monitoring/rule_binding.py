@@ -1,9 +1,10 @@
 """A channel's rules: its device type's rule pack, the channel's facts and overrides, and its own rules.
 
-Built rules are cached per process, keyed by the channel and the last change of the channel and of its
-device (a new pack type, range or override gives a new key, and adding, changing or removing a channel's
-own rule touches the channel, so every process rebuilds on its next batch without being told). The cache
-holds no state (rule state lives in ChannelRuleState), so clearing it or restarting loses nothing.
+Built rules are cached per process by channel, with a hash of the last change of the channel and of its
+device (a new pack type, range or override changes it, and adding, changing or removing a channel's own
+rule touches the channel, so every process rebuilds on its next batch without being told). One entry per
+channel, an int for its version: the cache is part of the ≤ 1 KB a channel (bench/bench_rule_memory.py).
+The cache holds no state (rule state lives in ChannelRuleState), so clearing it or restarting loses nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class ChannelRef:
     streams: bool = False  # its new readings go on the event stream (Channel.publish_readings)
 
 
-_rules_cache: dict[tuple[int, tuple[Hashable, Hashable]], ChannelRules] = {}
+_rules_cache: dict[int, tuple[int, ChannelRules]] = {}  # channel id → (hash of its version, rules)
 
 
 def build_rules(channel: Channel, own: Iterable[ChannelRule] | None = None) -> ChannelRules:
@@ -80,18 +81,28 @@ def pack_rules(channel: Channel) -> ChannelRules:
         raise ValidationError({"rule_overrides": str(exc)}) from exc
 
 
-def _remember(key: tuple[int, tuple[Hashable, Hashable]], rules: ChannelRules) -> ChannelRules:
-    if len(_rules_cache) >= _CACHE_LIMIT:
+def _cached(pk: int, version: tuple[Hashable, Hashable]) -> ChannelRules | None:
+    entry = _rules_cache.get(pk)
+    return entry[1] if entry is not None and entry[0] == hash(version) else None
+
+
+def _remember(pk: int, version: tuple[Hashable, Hashable], rules: ChannelRules) -> ChannelRules:
+    if len(_rules_cache) >= _CACHE_LIMIT and pk not in _rules_cache:
         _rules_cache.clear()
-    _rules_cache[key] = rules = shared(rules)  # channels configured alike share their rule objects
+    rules = shared(rules)  # channels configured alike share their rule objects
+    _rules_cache[pk] = (hash(version), rules)
     return rules
 
 
-def rules_for(channel: Channel) -> ChannelRules:
-    """Cached :func:`build_rules` for a loaded channel (its device loaded too)."""
-    key = (channel.pk, (channel.updated_at, channel.device.updated_at))
-    rules = _rules_cache.get(key)
-    return rules if rules is not None else _remember(key, build_rules(channel))
+def rules_for(channel: Channel, version: tuple[Hashable, Hashable] | None = None) -> ChannelRules:
+    """Cached :func:`build_rules` for a loaded channel (its device loaded too).
+
+    ``version``: the form ingestion reads (see :class:`ChannelRef`) when the caller has it, so that both
+    paths share one cache entry; default (updated_at of the channel, of the device).
+    """
+    version = version if version is not None else (channel.updated_at, channel.device.updated_at)
+    rules = _cached(channel.pk, version)
+    return rules if rules is not None else _remember(channel.pk, version, build_rules(channel))
 
 
 def rules_for_refs(refs: Iterable[ChannelRef]) -> dict[int, ChannelRules]:
@@ -99,7 +110,7 @@ def rules_for_refs(refs: Iterable[ChannelRef]) -> dict[int, ChannelRules]:
     found: dict[int, ChannelRules] = {}
     missing: dict[int, ChannelRef] = {}
     for ref in refs:
-        rules = _rules_cache.get((ref.pk, ref.version))
+        rules = _cached(ref.pk, ref.version)
         if rules is None:
             missing[ref.pk] = ref
         else:
@@ -107,7 +118,7 @@ def rules_for_refs(refs: Iterable[ChannelRef]) -> dict[int, ChannelRules]:
     if missing:
         for channel in Channel.objects.select_related("device").prefetch_related("custom_rules").filter(
                 pk__in=list(missing)):
-            found[channel.pk] = _remember((channel.pk, missing[channel.pk].version), build_rules(channel))
+            found[channel.pk] = _remember(channel.pk, missing[channel.pk].version, build_rules(channel))
     return found
 
 

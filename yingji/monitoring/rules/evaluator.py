@@ -137,9 +137,9 @@ class ChannelState:
         elif rules.range_fault is not None and rule_id == rules.range_fault.rule_id:
             self.fault = False
         elif rules.flat_line is not None and rule_id == rules.flat_line.rule_id:
-            self.flat = FlatState()
+            self.flat = None  # at rest
         else:
-            self.levelled.pop(rule_id, None)
+            self.levelled = tuple(st for st in self.levelled if st.rule_id != rule_id)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChannelState:
