@@ -104,6 +104,20 @@ class DeadlineOut(Schema):
     remaining_s: float | None = Field(description="距时限的秒数，负数为已超时；已报告为 null")
 
 
+class RevisionWindowOut(Schema):
+    days: int = Field(description="第十三条补报期限（日）：30，道路交通和火灾 7")
+    ends_at: datetime = Field(description="补报期限截止（事故发生次日起算第 N 日 24 时）")
+    remaining_s: float = Field(description="距截止的秒数，负数为已过期")
+    revisions: int
+    late_revisions: int
+
+
+class RevisionIn(Schema):
+    deaths: int | None = Field(None, description="补报后的死亡人数（总数，不是增量）")
+    serious_injuries: int | None = Field(None, description="补报后的重伤人数（总数）")
+    note: str = Field("", max_length=500, description="补报说明，如：伤者张某经抢救无效死亡")
+
+
 class CriterionOut(Schema):
     criterion: str
     value: float
@@ -145,6 +159,7 @@ class IncidentDetailOut(IncidentOut):
     summary: str
     timeline: list[TimelineOut]
     deadlines: list[DeadlineOut]
+    casualty_revision: RevisionWindowOut
 
 
 class IncidentPage(Schema):
@@ -177,7 +192,8 @@ def _entry(entry: TimelineEntry) -> dict[str, Any]:
 def _detail(incident: Incident) -> dict[str, Any]:
     return {**_row(incident), "decided_by": incident.decided_by, "summary": incident.summary,
             "timeline": [_entry(e) for e in incident.timeline.all()],
-            "deadlines": incidents.deadlines(incident, timezone.now())}
+            "deadlines": incidents.deadlines(incident, timezone.now()),
+            "casualty_revision": incidents.casualty_revision(incident, timezone.now())}
 
 
 def _reloaded(request: HttpRequest, incident: Incident) -> dict[str, Any]:
@@ -304,6 +320,16 @@ def update_incident(request: HttpRequest, pk: int, payload: IncidentPatch) -> di
     incident = incidents.update_incident(queries.writable_incident(request.user, pk),
                                          payload.dict(exclude_unset=True), actor=request.user)
     return _reloaded(request, incident)
+
+
+@router.post("/incidents/{pk}/casualty-revisions", response={201: IncidentDetailOut},
+             summary="伤亡人数补报（第十三条：30 日内，道路交通、火灾 7 日内；逾期照录并标注）")
+def revise_casualties(request: HttpRequest, pk: int, payload: RevisionIn) -> Status[Any]:
+    """Also for a closed incident: a later death must reach the record and its level."""
+    incident = incidents.revise_casualties(queries.writable_incident(request.user, pk), actor=request.user,
+                                           deaths=payload.deaths, serious_injuries=payload.serious_injuries,
+                                           note=payload.note)
+    return Status(201, _reloaded(request, incident))
 
 
 @router.post("/incidents/{pk}/timeline", response={201: TimelineOut}, summary="追加时间线（报送、决策、调度、备注）")
