@@ -10,15 +10,17 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from yingji.core.exports import stream_export
 from yingji.monitoring.models import Alarm
 
-from . import attachments, incidents, intake, sitrep
+from . import attachments, incident_export, incidents, intake, sitrep
 from . import incident_queries as queries
 from .models import Incident, IncidentAttachment, TimelineEntry
 
@@ -200,17 +202,37 @@ def _reloaded(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     return _detail(queries.visible_incident(request.user, incident.pk))
 
 
+class IncidentFilter(Schema):
+    """The list's filters, shared by the page of results and the export."""
+
+    status: StatusName | None = None
+    level: Literal["特别重大", "重大", "较大", "一般"] | None = None
+    incident_type: TypeName | None = None
+    is_exercise: bool | None = None
+    enterprise: int | None = None
+    occurred_from: datetime | None = Field(None, description="发生时间不早于（带时区）")
+    occurred_to: datetime | None = Field(None, description="发生时间早于（带时区）")
+
+    def apply(self, found: QuerySet[Incident]) -> QuerySet[Incident]:
+        lookups = {"status": self.status, "level": self.level, "incident_type": self.incident_type,
+                   "is_exercise": self.is_exercise, "enterprise_id": self.enterprise,
+                   "occurred_at__gte": self.occurred_from, "occurred_at__lt": self.occurred_to}
+        return found.filter(**{name: value for name, value in lookups.items() if value is not None})
+
+
 @router.get("/incidents", response=IncidentPage, summary="突发事件列表（可同时处置多起）")
-def list_incidents(request: HttpRequest, status: StatusName | None = None, level: str | None = None,
-                   incident_type: TypeName | None = None, is_exercise: bool | None = None,
-                   enterprise: int | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    found = queries.visible_incidents(request.user)
-    for name, value in (("status", status), ("level", level), ("incident_type", incident_type),
-                        ("is_exercise", is_exercise), ("enterprise_id", enterprise)):
-        if value is not None:
-            found = found.filter(**{name: value})
+def list_incidents(request: HttpRequest, filters: Query[IncidentFilter], limit: int = 50,
+                   offset: int = 0) -> dict[str, Any]:
+    found = filters.apply(queries.visible_incidents(request.user))
     limit, offset = max(1, min(limit, 1000)), max(offset, 0)
     return {"count": found.count(), "items": [_row(i) for i in found[offset : offset + limit]]}
+
+
+@router.get("/incidents/export", summary="导出突发事件列表（xlsx、csv；与列表相同的筛选条件）")
+def export_incidents(request: HttpRequest, filters: Query[IncidentFilter],
+                     format: Literal["xlsx", "csv"] = "xlsx") -> HttpResponseBase:  # noqa: A002 - API field name
+    found = filters.apply(queries.visible_incidents(request.user))
+    return stream_export(format, "突发事件", incident_export.HEADERS, incident_export.rows(found, timezone.now()))
 
 
 @router.post("/incidents", response={201: IncidentDetailOut}, summary="接报突发事件（自动定级）")
