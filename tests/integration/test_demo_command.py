@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 LOCATED = (Enterprise, School, RescueTeam, Expert, MedicalFacility, Warehouse, Shelter, Vehicle, Equipment)
 COUNTS = {
     Enterprise: (140, 160), School: (110, 130), RescueTeam: (25, 35), Expert: (75, 85), MedicalFacility: (12, 20),
-    Warehouse: (18, 22), StockItem: (90, 300), Shelter: (55, 65), Vehicle: (35, 45), Equipment: (25, 35),
+    Warehouse: (18, 22), StockItem: (90, 300), Shelter: (55, 65), Vehicle: (40, 55), Equipment: (25, 35),
 }
 USERNAMES = ("admin", "yingji_officer", "edu_officer", "taiping_officer", "ent_a", "ent_b", "expert",
              "team_leader", "auditor")
