@@ -20,6 +20,7 @@ from tests import factories
 from tests.integration.test_command_response import (  # noqa: F401 - fixtures
     _fresh_graph,
     at,
+    incident,
     plan_body,
     post,
     refused,
@@ -75,14 +76,6 @@ def requirements(departments: Any) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def leak(people: Any, client_for: Any) -> dict[str, Any]:
-    lon, lat = at(3000, 0)
-    body = {"title": "储罐区泄漏", "incident_type": "hazmat_release", "source": "phone", "longitude": lon,
-            "latitude": lat}
-    return post(client_for(people.emergency_officer), f"{API}/incidents", body).json()
-
-
-@pytest.fixture
 def plan(people: Any, departments: Any, client_for: Any) -> dict[str, Any]:
     client = client_for(people.emergency_officer)
     created = post(client, f"{API}/plans", plan_body(departments, required_resources=requirements(departments)))
@@ -91,9 +84,10 @@ def plan(people: Any, departments: Any, client_for: Any) -> dict[str, Any]:
 
 
 def test_activation_checks_each_requirement(people: Any, departments: Any, forces: dict[str, Any],
-                                           plan: dict[str, Any], leak: dict[str, Any], client_for: Any) -> None:
+                                           plan: dict[str, Any], client_for: Any,
+                                           incident: dict[str, Any]) -> None:  # noqa: F811 - the imported fixture
     client = client_for(people.admin)  # the county's command centre sees every department's resources
-    answer = post(client, f"{API}/incidents/{leak['id']}/activations", {"plan": plan["id"]})
+    answer = post(client, f"{API}/incidents/{incident['id']}/activations", {"plan": plan["id"]})
     assert answer.status_code == 201, answer.content
     teams, tents, pumps = answer.json()["readiness"]
     assert (teams["required"], teams["available"], teams["met"], teams["short"]) == (3, 2, False, 1)
@@ -114,32 +108,34 @@ def test_activation_checks_each_requirement(people: Any, departments: Any, force
     assert tents["follow_up"]["type"] == "task"
     assert activation.readiness == answer.json()["readiness"] and activation.readiness_checked_at is not None
 
-    timeline = [e["text"] for e in client.get(f"{API}/incidents/{leak['id']}").json()["timeline"]]
+    timeline = [e["text"] for e in client.get(f"{API}/incidents/{incident['id']}").json()["timeline"]]
     assert ("资源核查：1 项满足，2 项不足：危化品救援队缺 1支（已向县消防救援大队请求）；"
             "帐篷缺 40顶（已交县应急管理局补足）") in timeline
     # the fire brigade finds the request in its own queue (made by the incident's department)
     assert [r["id"] for r in client_for(people.fire_officer).get(f"{API}/requests").json()] == [request.pk]
-    listed = client.get(f"{API}/incidents/{leak['id']}/activations").json()
+    listed = client.get(f"{API}/incidents/{incident['id']}/activations").json()
     assert listed[0]["readiness"][0]["short"] == 1
-    board = client.get(f"/command/incidents/{leak['id']}/").content.decode()
+    board = client.get(f"/command/incidents/{incident['id']}/").content.decode()
     assert 'data-testid="readiness"' in board and "危化品救援队" in board and "近危化队" in board
 
 
-def test_a_department_counts_what_its_scope_can_call_on(people: Any, forces: dict[str, Any], plan: dict[str, Any],
-                                                       leak: dict[str, Any], client_for: Any) -> None:
+def test_a_department_counts_what_its_scope_can_call_on(people: Any, forces: dict[str, Any],
+                                                       plan: dict[str, Any], client_for: Any,
+                                                       incident: dict[str, Any]) -> None:  # noqa: F811
     # The emergency bureau does not own the fire brigade's teams: none available to it, all three asked for.
-    answer = post(client_for(people.emergency_officer), f"{API}/incidents/{leak['id']}/activations",
+    answer = post(client_for(people.emergency_officer), f"{API}/incidents/{incident['id']}/activations",
                   {"plan": plan["id"]}).json()
     assert (answer["readiness"][0]["available"], answer["readiness"][0]["candidates"]) == (0, [])
     assert ResourceRequest.objects.get().quantity == 3
 
 
-def test_a_plan_without_requirements_writes_no_check(people: Any, departments: Any, leak: dict[str, Any],
-                                                     client_for: Any) -> None:
+def test_a_plan_without_requirements_writes_no_check(people: Any, departments: Any,
+                                                     client_for: Any,
+                                                     incident: dict[str, Any]) -> None:  # noqa: F811
     client = client_for(people.emergency_officer)
     created = post(client, f"{API}/plans", plan_body(departments)).json()
     post(client, f"{API}/plans/{created['id']}/publish", {})
-    answer = post(client, f"{API}/incidents/{leak['id']}/activations", {"plan": created["id"]}).json()
+    answer = post(client, f"{API}/incidents/{incident['id']}/activations", {"plan": created["id"]}).json()
     assert answer["readiness"] == [] and answer["readiness_checked_at"] is None
     assert not ResourceRequest.objects.exists()
 
