@@ -12,6 +12,7 @@ from django.db.models import Sum
 from shapely.geometry import Point
 
 from yingji.command.models import ResponsePlan
+from yingji.command.readiness import check_requirements
 from yingji.core import demo_geography, services
 from yingji.core.audit import verify_chain
 from yingji.core.credit_code import is_valid_credit_code
@@ -191,4 +192,10 @@ def test_response_plans_and_village_population_estimates(loaded: str) -> None:
     villages = AdminArea.objects.filter(level=5)
     assert villages.count() == 178 and not villages.filter(population__isnull=True).exists()
     assert set(villages.values_list("population_source", flat=True)) == {"演示估算（非统计数据）"}
+    assert not villages.filter(transport_share__isnull=True).exists()
+    assert all(0.10 <= s <= 0.45 for s in villages.values_list("transport_share", flat=True))
     assert "应急预案" in loaded
+    # The demo plans' required resources pass the plan checks and are met or short in the demo registry.
+    hazmat = plans.get(code="PS-YA-WH-01")
+    assert check_requirements(hazmat.required_resources) == {}
+    assert [r.get("label") for r in hazmat.required_resources][:2] == ["危化品救援队", "危险化学品专家"]
