@@ -173,6 +173,11 @@ YINGJI_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 YINGJI_REQUIRE_ADMIN_2FA = _env_bool("YINGJI_REQUIRE_ADMIN_2FA", True)
 # Deadline for each level of government to pass an accident report upward (Decree 493 art. 11: 2 h, verify).
 YINGJI_REPORT_ESCALATION_HOURS = float(os.environ.get("YINGJI_REPORT_ESCALATION_HOURS", "2"))
+# Evacuation vehicles: the share of a village's residents without their own transport when the village has no
+# figure of its own (an assumption, not a statistic — set real per-village shares on AdminArea), and the seats
+# of a bus when the registry lists no buses (a 大型客车 seats about 45).
+YINGJI_EVACUATION_TRANSPORT_SHARE = float(os.environ.get("YINGJI_EVACUATION_TRANSPORT_SHARE", "0.3"))
+YINGJI_EVACUATION_BUS_SEATS = int(os.environ.get("YINGJI_EVACUATION_BUS_SEATS", "45"))
 # Monitoring storage (docs/monitoring.md "Retention"): raw readings, 1-minute and 1-hour rollups are kept this long.
 YINGJI_RETENTION_RAW_DAYS = int(os.environ.get("YINGJI_RETENTION_RAW_DAYS", "90"))
 YINGJI_RETENTION_MINUTE_DAYS = int(os.environ.get("YINGJI_RETENTION_MINUTE_DAYS", "180"))

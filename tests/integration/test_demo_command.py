@@ -12,6 +12,7 @@ from django.db.models import Sum
 from shapely.geometry import Point
 
 from yingji.command.models import ResponsePlan
+from yingji.command.readiness import check_requirements
 from yingji.core import demo_geography, services
 from yingji.core.audit import verify_chain
 from yingji.core.credit_code import is_valid_credit_code
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.django_db
 LOCATED = (Enterprise, School, RescueTeam, Expert, MedicalFacility, Warehouse, Shelter, Vehicle, Equipment)
 COUNTS = {
     Enterprise: (140, 160), School: (110, 130), RescueTeam: (25, 35), Expert: (75, 85), MedicalFacility: (12, 20),
-    Warehouse: (18, 22), StockItem: (90, 300), Shelter: (55, 65), Vehicle: (35, 45), Equipment: (25, 35),
+    Warehouse: (18, 22), StockItem: (90, 300), Shelter: (55, 65), Vehicle: (40, 55), Equipment: (25, 35),
 }
 USERNAMES = ("admin", "yingji_officer", "edu_officer", "taiping_officer", "ent_a", "ent_b", "expert",
              "team_leader", "auditor")
@@ -210,4 +211,10 @@ def test_response_plans_and_village_population_estimates(loaded: str) -> None:
     villages = AdminArea.objects.filter(level=5)
     assert villages.count() == 178 and not villages.filter(population__isnull=True).exists()
     assert set(villages.values_list("population_source", flat=True)) == {"演示估算（非统计数据）"}
+    assert not villages.filter(transport_share__isnull=True).exists()
+    assert all(0.10 <= s <= 0.45 for s in villages.values_list("transport_share", flat=True))
     assert "应急预案" in loaded
+    # The demo plans' required resources pass the plan checks and are met or short in the demo registry.
+    hazmat = plans.get(code="PS-YA-WH-01")
+    assert check_requirements(hazmat.required_resources) == {}
+    assert [r.get("label") for r in hazmat.required_resources][:2] == ["危化品救援队", "危险化学品专家"]

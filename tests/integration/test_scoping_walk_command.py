@@ -33,6 +33,7 @@ DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
     ("/incidents/{pk}", "get"): None,
     ("/incidents/{pk}", "patch"): {"deaths": 40},
     ("/incidents/{pk}/timeline", "post"): {"kind": "note", "text": "越权写入"},
+    ("/incidents/{pk}/casualty-revisions", "post"): {"deaths": 41},
     ("/incidents/{pk}/sitrep", "get"): None,
     ("/incidents/{pk}/sitreps", "post"): {"report_to": "县级安全生产监督管理部门"},  # before the closing below
     ("/incidents/{pk}/status", "post"): {"status": "closed", "summary": "越权结案"},
@@ -41,8 +42,8 @@ DETAIL_REQUESTS: dict[tuple[str, str], Any] = {
 # The stateless calculators (they read no stored incident; routing's registry reads are walked in its own tests).
 STATELESS = {"/incidents/classify", "/dispersion/point", "/dispersion/stability", "/dispersion/zones", "/routes",
              "/nearest", "/isochrones"}
-COLLECTIONS = {"/incidents", "/evacuation/plans", "/supply/plans", "/plans", "/tasks", "/roads/import",
-               "/incidents/from-alarm", "/requests"}
+COLLECTIONS = {"/incidents", "/incidents/export", "/evacuation/plans", "/supply/plans", "/plans", "/tasks",
+               "/roads/import", "/incidents/from-alarm", "/requests"}
 # Walked by hand in test_enterprise_a_cannot_reach_enterprise_b_attachments (a multipart body, a nested id).
 MULTIPART_OR_NESTED: dict[tuple[str, str], Any] = {
     ("/incidents/{pk}/attachments", "post"): None,

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yingji.command.classification import check_figures, classify_incident, reporting_chain
+from yingji.command.classification import (
+    casualty_revision_days,
+    casualty_revision_ends,
+    check_figures,
+    classify_incident,
+    reporting_chain,
+)
 from yingji.command.constants import INCIDENT_LEVELS
 
 # "以上" includes the figure itself (第三条第二款): each threshold is the first figure of its level.
@@ -125,3 +132,27 @@ def test_escalation_deadline_is_configurable() -> None:
 def test_unknown_level_is_refused() -> None:
     with pytest.raises(ValueError, match="未知"):
         reporting_chain("特大")
+
+
+# --- 第十三条: the 补报 window, counted as the Civil Code counts days (第二百零一条, 第二百零三条) -------------
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("incident_type", "occurred", "days", "ends"), [
+    # 10:00 on 1 October: the day itself is not counted; the 30th day is 31 October, ending at 24:00.
+    ("hazmat_release", datetime(2026, 10, 1, 10, 0, tzinfo=SHANGHAI), 30, datetime(2026, 11, 1, 0, 0, tzinfo=SHANGHAI)),
+    ("production_safety", datetime(2026, 10, 1, 0, 0, tzinfo=SHANGHAI), 30,
+     datetime(2026, 11, 1, 0, 0, tzinfo=SHANGHAI)),
+    ("fire", datetime(2026, 10, 1, 23, 59, tzinfo=SHANGHAI), 7, datetime(2026, 10, 9, 0, 0, tzinfo=SHANGHAI)),
+    ("traffic", datetime(2026, 2, 25, 8, 0, tzinfo=SHANGHAI), 7, datetime(2026, 3, 5, 0, 0, tzinfo=SHANGHAI)),
+    # Stored in UTC: 1 October 17:00 UTC is already 2 October in Panshan, so the window runs a day later.
+    ("other", datetime(2026, 10, 1, 17, 0, tzinfo=UTC), 30, datetime(2026, 11, 2, 0, 0, tzinfo=SHANGHAI)),
+])
+def test_casualty_revision_window(incident_type: str, occurred: datetime, days: int, ends: datetime) -> None:
+    assert casualty_revision_days(incident_type) == days
+    assert casualty_revision_ends(incident_type, occurred, SHANGHAI) == ends
+
+
+def test_casualty_revision_window_needs_a_time_zone() -> None:
+    with pytest.raises(ValueError, match="时区"):
+        casualty_revision_ends("fire", datetime(2026, 10, 1, 10, 0), SHANGHAI)  # noqa: DTZ001 - the case tested

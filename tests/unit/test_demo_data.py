@@ -22,7 +22,7 @@ from yingji.registry.validators import PHONE
 # Kind → (at least, at most) records.
 EXPECTED = {
     "enterprises": (140, 160), "schools": (110, 130), "teams": (25, 35), "experts": (75, 85),
-    "medical": (12, 20), "warehouses": (18, 22), "shelters": (55, 65), "vehicles": (35, 45),
+    "medical": (12, 20), "warehouses": (18, 22), "shelters": (55, 65), "vehicles": (40, 55),
     "equipment": (25, 35),
 }
 # Words that would pass demo records off as real, well-known organisations.

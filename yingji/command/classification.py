@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from .constants import (
+    CASUALTY_REVISION_WITHIN,
+    CASUALTY_REVISION_WITHIN_ROAD_OR_FIRE,
     CRITERIA,
     ESCALATION_LADDER,
     ESCALATION_WITHIN,
@@ -31,6 +33,8 @@ __all__ = [
     "Criterion",
     "IncidentLevel",
     "ReportingStep",
+    "casualty_revision_days",
+    "casualty_revision_ends",
     "check_figures",
     "classify_incident",
     "reporting_chain",
@@ -126,3 +130,29 @@ def reporting_chain(level: str, *, escalation_within: timedelta = ESCALATION_WIT
     top = ESCALATION_LADDER.index(REPORTED_UP_TO[level])
     steps += [ReportingStep(ESCALATION_LADDER[i], ESCALATION_LADDER[i + 1], escalation_within) for i in range(top)]
     return tuple(steps)
+
+
+# 第十三条: road-traffic and fire accidents have the shorter window (incident type values of command.models).
+ROAD_OR_FIRE_TYPES = frozenset({"traffic", "fire"})
+
+
+def casualty_revision_days(incident_type: str) -> int:
+    """Days after the accident within which changed casualty figures must be reported (补报, 第十三条)."""
+    window = CASUALTY_REVISION_WITHIN_ROAD_OR_FIRE if incident_type in ROAD_OR_FIRE_TYPES else CASUALTY_REVISION_WITHIN
+    return window.days
+
+
+def casualty_revision_ends(incident_type: str, occurred_at: datetime, zone: tzinfo) -> datetime:
+    """The end of the 补报 window: 24:00 of the 30th (7th) day after the day of the accident, local time.
+
+    "自事故发生之日起30日内" is counted as the Civil Code counts periods in days (民法典 第二百零一条: the day it
+    starts is not counted; 第二百零三条: the last day ends at 24:00). An accident at 10:00 on 1 October has its
+    window end at 24:00 on 31 October (7 days: 24:00 on 8 October).
+
+    :raises ValueError: a naive ``occurred_at``.
+    """
+    if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
+        raise ValueError("事故发生时间须带时区")
+    day: date = occurred_at.astimezone(zone).date()
+    last_day = day + timedelta(days=casualty_revision_days(incident_type))
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone)

@@ -10,6 +10,7 @@ are deleted and written again; ones an incident activated are kept (activations 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,7 @@ class _Plan:
     incident_types: tuple[str, ...]
     groups: tuple[tuple[str, str, str], ...]  # name, lead department code, duties
     actions: tuple[tuple[str, str, int, str], ...]  # title, department code, minutes, group
+    resources: tuple[dict[str, Any], ...] = ()  # required resources; "department" is a department code here
 
 
 PLANS = (
@@ -48,6 +50,15 @@ PLANS = (
         ("开展下风向大气和周边水体监测", core_demo.ENVIRONMENT, 60, "环境监测组"),
         ("组织下风向群众疏散并开放避难场所", core_demo.HOUSING, 90, "安置保障组"),
         ("发布事故信息和防护提示", core_demo.EMERGENCY, 120, "综合协调组"),
+    ), (
+        {"kind": "rescue-teams", "filters": {"team_type": "hazmat"}, "count": 2, "label": "危化品救援队",
+         "department": core_demo.FIRE, "within_minutes": 30},
+        {"kind": "experts", "filters": {"specialty": "hazmat"}, "count": 2, "label": "危险化学品专家",
+         "within_minutes": 60},
+        {"kind": "vehicles", "filters": {"vehicle_type": "ambulance"}, "count": 4, "label": "救护车",
+         "department": core_demo.HEALTH, "within_minutes": 45},
+        {"kind": "stock", "item": "防化服", "unit": "套", "count": 100, "within_minutes": 60},
+        {"kind": "stock", "item": "堵漏工具", "unit": "套", "count": 5, "within_minutes": 60},
     )),
     _Plan("PS-YA-FX-01", "盘山县防汛应急预案", ("natural_disaster",), (
         ("综合协调组", core_demo.EMERGENCY, "汛情汇总、物资调拨、协调"),
@@ -60,6 +71,13 @@ PLANS = (
         ("调拨防汛抢险物资到险工险段", core_demo.EMERGENCY, 90, "综合协调组"),
         ("转移低洼地区和蓄滞洪区群众", core_demo.HOUSING, 120, "转移安置组"),
         ("中小学校停课并转移在校学生", core_demo.EDUCATION, 120, "转移安置组"),
+    ), (
+        {"kind": "rescue-teams", "filters": {"team_type": "flood"}, "count": 3, "label": "防汛抢险队",
+         "within_minutes": 60},
+        {"kind": "vehicles", "filters": {"vehicle_type": "transport"}, "count": 8, "label": "转移群众车辆",
+         "department": core_demo.TRANSPORT, "within_minutes": 90},
+        {"kind": "stock", "item": "防汛编织袋", "unit": "袋", "count": 20000, "within_minutes": 90},
+        {"kind": "stock", "item": "救生衣", "unit": "件", "count": 500, "within_minutes": 90},
     )),
 )
 
@@ -82,7 +100,9 @@ def load_demo(*, password: str) -> DemoSection:
         plan = ResponsePlan.objects.create(
             code=spec.code, name=spec.name, incident_types=list(spec.incident_types), min_response="IV",
             owner_department=owner, is_demo=True, status=ResponsePlanStatus.CURRENT, published_at=timezone.now(),
-            summary="演示预案：结构依县级专项预案模板，时限为演示设定")
+            summary="演示预案：结构依县级专项预案模板，时限和所需资源为演示设定",
+            required_resources=[{**r, "department": departments[r["department"]].pk} if "department" in r else dict(r)
+                                for r in spec.resources])
         plan.notify_departments.set({departments[code] for _, code, _ in spec.groups})
         groups = {name: PlanGroup.objects.create(plan=plan, name=name, lead_department=departments[code],
                                                  duties=duties, order=i)

@@ -36,6 +36,7 @@ from yingji.registry.resources import spec_for
 
 from . import incidents
 from .allocation import Party, allocate
+from .evacuation_transport import plan_transport
 from .incident_queries import linked_incident
 from .models import (
     AreaSource,
@@ -71,6 +72,7 @@ class _Village:
     lon: float
     lat: float
     population: int
+    transport_share: float | None
 
 
 # --- input ---------------------------------------------------------------------------------------------
@@ -107,7 +109,8 @@ def _villages_in(area: BaseGeometry) -> tuple[list[_Village], list[str]]:
         if row.population is None:
             unknown.append(row.name)
         elif row.population > 0:
-            inside.append(_Village(row.pk, row.code, row.name, row.longitude, row.latitude, row.population))
+            inside.append(_Village(row.pk, row.code, row.name, row.longitude, row.latitude, row.population,
+                                   row.transport_share))
     notes = [f"{len(unknown)} 个村（社区）无人口数据，未计入：{'、'.join(unknown[:20])}"] if unknown else []
     return inside, notes
 
@@ -186,13 +189,18 @@ def plan_evacuation(data: Mapping[str, Any], *, actor: Any) -> EvacuationPlan:
     """Compute and store a plan: everyone in the area who can be placed goes to the fastest free places.
 
     ``data``: ``name``, ``area`` (GeoJSON), optional ``incident`` (id), ``area_source`` (zone | drawn),
-    ``shelters`` (ids to use instead of every receiving shelter), ``max_travel_min``.
-    :raises ValidationError: by field (``area``, ``shelters.N``, ``max_travel_min``, ``incident``).
+    ``shelters`` (ids to use instead of every receiving shelter), ``max_travel_min``, ``bus_seats`` (seats of a
+    bus, instead of the registry's buses or the default).
+    :raises ValidationError: by field (``area``, ``shelters.N``, ``max_travel_min``, ``bus_seats``, ``incident``).
     """
     area = area_geometry(data.get("area"))
     max_min = data.get("max_travel_min")
     if max_min is not None and (not isinstance(max_min, int | float) or not math.isfinite(max_min) or max_min <= 0):
         raise ValidationError({"max_travel_min": "最长行车时间须为正数（分钟）"})
+    bus_seats = data.get("bus_seats")
+    if bus_seats is not None and (not isinstance(bus_seats, int) or isinstance(bus_seats, bool)
+                                  or not 1 <= bus_seats <= 100):
+        raise ValidationError({"bus_seats": "每车座位数须为 1–100 的整数"})
     incident = linked_incident(actor, data.get("incident"))
     plan = EvacuationPlan(
         name=str(data.get("name") or "").strip() or f"疏散安置方案 {timezone.localtime():%Y-%m-%d %H:%M}",
@@ -229,7 +237,13 @@ def plan_evacuation(data: Mapping[str, Any], *, actor: Any) -> EvacuationPlan:
              for key, left in result.source_left.items() if left > 0]
     EvacuationAssignment.objects.bulk_create(rows)
     plan.longest_travel_s = max((r.travel_s or 0 for r in rows), default=0)
-    plan.save(update_fields=["longest_travel_s"])
+    longest: dict[int, float] = {}
+    for r in rows:
+        if r.travel_s is not None:
+            longest[r.village_id] = max(longest.get(r.village_id, 0.0), r.travel_s)
+    plan.transport, transport_notes = plan_transport(villages, longest, actor=actor, bus_seats=bus_seats)
+    plan.notes = plan.notes + transport_notes
+    plan.save(update_fields=["longest_travel_s", "transport", "notes"])
     audit.record_change(AuditAction.CREATE, plan, actor=actor, before=None)
     if incident is not None:
         incidents.add_timeline_entry(incident, TimelineKind.DECISION, _summary(plan), actor=actor,

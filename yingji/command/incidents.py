@@ -7,6 +7,7 @@ timeline, writes its audit event and publishes `command.incident.<verb>` after c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -26,12 +27,15 @@ from yingji.core.records import apply_fields, ensure_may_change
 from yingji.core.scoping import facts_of
 
 from . import classification
+from .constants import REPORTED_UP_TO
 from .models import Incident, IncidentStatus, IncidentType, TimelineEntry, TimelineKind
 
 INCIDENT_FIELDS = ("title", "incident_type", "industry", "source", "occurred_at", "reported_at", "reporter_name",
                    "reporter_phone", "deaths", "serious_injuries", "direct_loss_yuan", "is_exercise", "enterprise",
                    "address", "longitude", "latitude", "owner_department", "admin_area")
 FIGURES = ("deaths", "serious_injuries", "direct_loss_yuan")
+# The figures whose change is a 补报 under 第十三条 ("伤亡人数发生变化"); the loss alone is not.
+CASUALTY_FIGURES = ("deaths", "serious_injuries")
 # Entries people write by hand; status, casualty and level entries are written by the services themselves.
 HAND_WRITTEN_KINDS = (TimelineKind.REPORT, TimelineKind.DECISION, TimelineKind.DISPATCH, TimelineKind.NOTE)
 # Reported and entry times may run this far ahead of the server clock (a field tablet's clock) before refusal.
@@ -121,11 +125,14 @@ def _validated(incident: Incident) -> None:
 # --- timeline and events ---------------------------------------------------------------------------
 def _append(incident: Incident, kind: str, text: str, *, actor: Any, time: datetime | None = None,
             data: Mapping[str, Any] | None = None) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry.objects.create(
         incident=incident, kind=kind, text=text, time=time or timezone.now(), data=dict(data or {}),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=(getattr(actor, "username", "") or "system") if actor is not None else "system",
     )
+    # A timeline prefetched with the incident is stale now; countdowns read it next.
+    getattr(incident, "_prefetched_objects_cache", {}).pop("timeline", None)
+    return entry
 
 
 def _payload(incident: Incident, verb: str, **extra: Any) -> dict[str, Any]:
@@ -170,12 +177,34 @@ def open_incident(data: Mapping[str, Any], *, actor: Any) -> Incident:
 def update_incident(incident: Incident, data: Mapping[str, Any], *, actor: Any) -> Incident:
     """Change an open incident's fields and reclassify it.
 
-    Changed figures write a casualty entry to the timeline, and a changed level one more
-    ("等级由较大调整为重大"); the incident may not move out of the actor's scope.
+    Changed casualty figures are a 补报 (第十三条) and write a casualty entry saying whether it is within the
+    window; a changed loss writes a casualty entry too, and a changed level one more ("等级由较大调整为重大");
+    the incident may not move out of the actor's scope.
     """
     ensure_may_change(incident, actor, "事件")
     if incident.status == IncidentStatus.CLOSED:
         raise ValidationError({"status": "事件已结案，不能修改"})
+    return _update(incident, data, actor=actor)
+
+
+@transaction.atomic
+def revise_casualties(incident: Incident, *, actor: Any, deaths: int | None = None,
+                      serious_injuries: int | None = None, note: str = "") -> Incident:
+    """Record a 补报 of casualty figures (第十三条), also after the incident is closed: the figures of the
+    record must follow the people, and the level with them.
+
+    A revision after the window (`casualty_revision`) is accepted and flagged late on the timeline — refusing
+    it would lose a death from the record. :raises ValidationError: on ``deaths`` / ``serious_injuries`` (negative,
+    or nothing changed).
+    """
+    ensure_may_change(incident, actor, "事件")
+    given = {k: v for k, v in (("deaths", deaths), ("serious_injuries", serious_injuries)) if v is not None}
+    if not given or all(getattr(incident, k) == v for k, v in given.items()):
+        raise ValidationError({"deaths": "补报须给出与现有数字不同的死亡或重伤人数"})
+    return _update(incident, given, actor=actor, note=note.strip())
+
+
+def _update(incident: Incident, data: Mapping[str, Any], *, actor: Any, note: str = "") -> Incident:
     before = audit.snapshot(incident)
     old_figures = {f: getattr(incident, f) for f in FIGURES}
     old_level, old_response = incident.level, incident.response
@@ -186,12 +215,9 @@ def update_incident(incident: Incident, data: Mapping[str, Any], *, actor: Any) 
     incident.save()
     changed = {f: (old_figures[f], getattr(incident, f)) for f in FIGURES if old_figures[f] != getattr(incident, f)}
     if changed:
-        _append(incident, TimelineKind.CASUALTY, f"伤亡损失更新：{_figures_text(incident)}", actor=actor,
-                data={f: {"from": float(a), "to": float(b)} for f, (a, b) in changed.items()})
+        _log_figures(incident, changed, actor=actor, note=note)
     if incident.level != old_level:
-        _append(incident, TimelineKind.LEVEL,
-                f"等级由{old_level}调整为{incident.level}（{old_response} 级响应调整为 {incident.response} 级）",
-                actor=actor, data={"from": old_level, "to": incident.level, "decided_by": incident.decided_by})
+        _log_level(incident, old_level, old_response, actor=actor)
     audit.record_change(AuditAction.UPDATE, incident, actor=actor, before=before)
     events.publish(IncidentTopic.UPDATED, _payload(incident, "updated"), scope=facts_of(incident))
     if incident.level != old_level:
@@ -200,9 +226,42 @@ def update_incident(incident: Incident, data: Mapping[str, Any], *, actor: Any) 
     return incident
 
 
+def _log_figures(incident: Incident, changed: Mapping[str, tuple[Any, Any]], *, actor: Any, note: str) -> None:
+    """A casualty entry; a change of deaths or serious injuries is a 补报, in time or late against 第十三条."""
+    data: dict[str, Any] = {f: {"from": float(a), "to": float(b)} for f, (a, b) in changed.items()}
+    text = f"伤亡损失更新：{_figures_text(incident)}"
+    if any(f in changed for f in CASUALTY_FIGURES):
+        window = casualty_revision(incident, timezone.now())
+        ends = f"{timezone.localtime(window.ends_at):%Y-%m-%d %H:%M}"
+        if window.remaining_s >= 0:
+            text = f"伤亡人数补报（第十三条，{window.days} 日内，期限至 {ends}）：{_figures_text(incident)}"
+        else:
+            late_days = math.ceil(-window.remaining_s / 86400)
+            text = (f"逾期补报（超过第十三条规定的 {window.days} 日补报期限 {late_days} 天，期限至 {ends}）："
+                    f"{_figures_text(incident)}")
+        data.update(revision=True, late=window.remaining_s < 0, window_ends=window.ends_at.isoformat())
+    if note:
+        text += f"。{note}"
+        data["note"] = note
+    _append(incident, TimelineKind.CASUALTY, text, actor=actor, data=data)
+
+
+def _log_level(incident: Incident, old_level: str, old_response: str, *, actor: Any) -> None:
+    """A level entry; a raised level also names the reports the longer chain now requires and when they are due."""
+    now = timezone.now()
+    text = f"等级由{old_level}调整为{incident.level}（{old_response} 级响应调整为 {incident.response} 级）"
+    new_steps = deadlines(incident, now, raise_at=now)[len(classification.reporting_chain(old_level)):]
+    if new_steps:
+        text += "；报告时限重新计算：" + "；".join(
+            f"{s.report_from}须于 {timezone.localtime(s.due_at):%m-%d %H:%M} 前报告{s.report_to}" for s in new_steps)
+    _append(incident, TimelineKind.LEVEL, text, actor=actor, time=now,
+            data={"from": old_level, "to": incident.level, "decided_by": incident.decided_by,
+                  "due": {s.report_to: s.due_at.isoformat() for s in new_steps}})
+
+
 def update_figures(incident: Incident, *, actor: Any, deaths: int | None = None,
                    serious_injuries: int | None = None, direct_loss_yuan: float | None = None) -> Incident:
-    """New casualty or loss figures (第十三条 补报): reclassified, with the change on the timeline."""
+    """New casualty or loss figures of an open incident (第十三条 补报): reclassified, the change on the timeline."""
     given = {"deaths": deaths, "serious_injuries": serious_injuries, "direct_loss_yuan": direct_loss_yuan}
     return update_incident(incident, {k: v for k, v in given.items() if v is not None}, actor=actor)
 
@@ -304,19 +363,24 @@ def escalation_within() -> timedelta:
     return timedelta(hours=settings.YINGJI_REPORT_ESCALATION_HOURS)
 
 
-def deadlines(incident: Incident, now: datetime, *, reports: Mapping[str, datetime] | None = None) -> list[Deadline]:
+def deadlines(incident: Incident, now: datetime, *, reports: Mapping[str, datetime] | None = None,
+              raise_at: datetime | None = None) -> list[Deadline]:
     """The reports the incident's current level requires, each due `within` after the previous one.
 
     The first (the unit to the county regulator, 1 h, 第九条) is due `reported_at` + 1 h; each escalation is due
     its `within` after the previous report was made, or after the previous one's due time while it is not.
-    `reports` maps a recipient to when it was reported (read from the timeline when not given).
+    `reports` maps a recipient to when it was reported (read from the timeline when not given). A step that a
+    raised level added counts from the raise (`raise_at`: a raise to the current level not yet on the timeline).
     """
     if reports is None:
         reports = reports_made(incident)
     chain = classification.reporting_chain(incident.level, escalation_within=escalation_within())
+    added = _steps_added_at(incident, raise_at)
     result: list[Deadline] = []
     start = incident.reported_at
     for i, step in enumerate(chain, start=1):
+        if i in added:  # a step a raised level added counts from the raise, not from a long-past report
+            start = max(start, added[i])
         due = start + step.within
         done = reports.get(step.report_to)
         result.append(Deadline(i, step.report_from, step.report_to, round(step.within.total_seconds() / 60), due,
@@ -333,3 +397,41 @@ def reports_made(incident: Incident) -> dict[str, datetime]:
         if isinstance(to, str):
             made.setdefault(to, time)
     return made
+
+
+def _steps_added_at(incident: Incident, raise_at: datetime | None = None) -> dict[int, datetime]:
+    """Step number → when a level raise first made the chain that long (steps of the opening level: absent)."""
+    entries = sorted(incident.timeline.all(), key=lambda e: (e.time, e.pk))
+    opening = next((e.data["level"] for e in entries
+                    if e.kind == TimelineKind.REPORT and e.data.get("level") in REPORTED_UP_TO), incident.level)
+    raises = [(e.time, e.data.get("to")) for e in entries if e.kind == TimelineKind.LEVEL]
+    raises += [(raise_at, incident.level)] if raise_at is not None else []
+    longest = len(classification.reporting_chain(opening))
+    added: dict[int, datetime] = {}
+    for time, to in raises:
+        if to in REPORTED_UP_TO:
+            length = len(classification.reporting_chain(to))
+            added.update(dict.fromkeys(range(longest + 1, length + 1), time))
+            longest = max(longest, length)
+    return added
+
+
+# --- casualty revisions (补报) ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class RevisionWindow:
+    """The 第十三条 window for reporting changed casualty figures: its length, end and seconds left."""
+
+    days: int
+    ends_at: datetime
+    remaining_s: float  # negative once the window has closed
+    revisions: int
+    late_revisions: int
+
+
+def casualty_revision(incident: Incident, now: datetime) -> RevisionWindow:
+    """The incident's 补报 window (30 days; 7 for road-traffic and fire accidents) and the revisions made."""
+    ends = classification.casualty_revision_ends(incident.incident_type, incident.occurred_at,
+                                                 timezone.get_default_timezone())
+    revisions = [e.data for e in incident.timeline.all() if e.kind == TimelineKind.CASUALTY and e.data.get("revision")]
+    return RevisionWindow(classification.casualty_revision_days(incident.incident_type), ends,
+                          (ends - now).total_seconds(), len(revisions), sum(1 for d in revisions if d.get("late")))

@@ -10,16 +10,18 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from yingji.core.exports import stream_export
 from yingji.monitoring.models import Alarm
 
-from . import attachments, incidents, intake, sitrep
+from . import attachments, incident_export, incidents, intake, sitrep
 from . import incident_queries as queries
 from .models import Incident, IncidentAttachment, TimelineEntry
 
@@ -105,6 +107,20 @@ class DeadlineOut(Schema):
     remaining_s: float | None = Field(description="距时限的秒数，负数为已超时；已报告为 null")
 
 
+class RevisionWindowOut(Schema):
+    days: int = Field(description="第十三条补报期限（日）：30，道路交通和火灾 7")
+    ends_at: datetime = Field(description="补报期限截止（事故发生次日起算第 N 日 24 时）")
+    remaining_s: float = Field(description="距截止的秒数，负数为已过期")
+    revisions: int
+    late_revisions: int
+
+
+class RevisionIn(Schema):
+    deaths: int | None = Field(None, description="补报后的死亡人数（总数，不是增量）")
+    serious_injuries: int | None = Field(None, description="补报后的重伤人数（总数）")
+    note: str = Field("", max_length=500, description="补报说明，如：伤者张某经抢救无效死亡")
+
+
 class CriterionOut(Schema):
     criterion: str
     value: float
@@ -146,6 +162,7 @@ class IncidentDetailOut(IncidentOut):
     summary: str
     timeline: list[TimelineOut]
     deadlines: list[DeadlineOut]
+    casualty_revision: RevisionWindowOut
 
 
 class IncidentPage(Schema):
@@ -179,24 +196,45 @@ def _entry(entry: TimelineEntry) -> dict[str, Any]:
 def _detail(incident: Incident) -> dict[str, Any]:
     return {**_row(incident), "decided_by": incident.decided_by, "summary": incident.summary,
             "timeline": [_entry(e) for e in incident.timeline.all()],
-            "deadlines": incidents.deadlines(incident, timezone.now())}
+            "deadlines": incidents.deadlines(incident, timezone.now()),
+            "casualty_revision": incidents.casualty_revision(incident, timezone.now())}
 
 
 def _reloaded(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     return _detail(queries.visible_incident(request.user, incident.pk))
 
 
+class IncidentFilter(Schema):
+    """The list's filters, shared by the page of results and the export."""
+
+    status: StatusName | None = None
+    level: Literal["特别重大", "重大", "较大", "一般"] | None = None
+    incident_type: TypeName | None = None
+    is_exercise: bool | None = None
+    enterprise: int | None = None
+    occurred_from: datetime | None = Field(None, description="发生时间不早于（带时区）")
+    occurred_to: datetime | None = Field(None, description="发生时间早于（带时区）")
+
+    def apply(self, found: QuerySet[Incident]) -> QuerySet[Incident]:
+        lookups = {"status": self.status, "level": self.level, "incident_type": self.incident_type,
+                   "is_exercise": self.is_exercise, "enterprise_id": self.enterprise,
+                   "occurred_at__gte": self.occurred_from, "occurred_at__lt": self.occurred_to}
+        return found.filter(**{name: value for name, value in lookups.items() if value is not None})
+
+
 @router.get("/incidents", response=IncidentPage, summary="突发事件列表（可同时处置多起）")
-def list_incidents(request: HttpRequest, status: StatusName | None = None, level: str | None = None,
-                   incident_type: TypeName | None = None, is_exercise: bool | None = None,
-                   enterprise: int | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    found = queries.visible_incidents(request.user)
-    for name, value in (("status", status), ("level", level), ("incident_type", incident_type),
-                        ("is_exercise", is_exercise), ("enterprise_id", enterprise)):
-        if value is not None:
-            found = found.filter(**{name: value})
+def list_incidents(request: HttpRequest, filters: Query[IncidentFilter], limit: int = 50,
+                   offset: int = 0) -> dict[str, Any]:
+    found = filters.apply(queries.visible_incidents(request.user))
     limit, offset = max(1, min(limit, 1000)), max(offset, 0)
     return {"count": found.count(), "items": [_row(i) for i in found[offset : offset + limit]]}
+
+
+@router.get("/incidents/export", summary="导出突发事件列表（xlsx、csv；与列表相同的筛选条件）")
+def export_incidents(request: HttpRequest, filters: Query[IncidentFilter],
+                     format: Literal["xlsx", "csv"] = "xlsx") -> HttpResponseBase:  # noqa: A002 - API field name
+    found = filters.apply(queries.visible_incidents(request.user))
+    return stream_export(format, "突发事件", incident_export.HEADERS, incident_export.rows(found, timezone.now()))
 
 
 @router.post("/incidents", response={201: IncidentDetailOut}, summary="接报突发事件（自动定级）")
@@ -306,6 +344,16 @@ def update_incident(request: HttpRequest, pk: int, payload: IncidentPatch) -> di
     incident = incidents.update_incident(queries.writable_incident(request.user, pk),
                                          payload.dict(exclude_unset=True), actor=request.user)
     return _reloaded(request, incident)
+
+
+@router.post("/incidents/{pk}/casualty-revisions", response={201: IncidentDetailOut},
+             summary="伤亡人数补报（第十三条：30 日内，道路交通、火灾 7 日内；逾期照录并标注）")
+def revise_casualties(request: HttpRequest, pk: int, payload: RevisionIn) -> Status[Any]:
+    """Also for a closed incident: a later death must reach the record and its level."""
+    incident = incidents.revise_casualties(queries.writable_incident(request.user, pk), actor=request.user,
+                                           deaths=payload.deaths, serious_injuries=payload.serious_injuries,
+                                           note=payload.note)
+    return Status(201, _reloaded(request, incident))
 
 
 @router.post("/incidents/{pk}/timeline", response={201: TimelineOut}, summary="追加时间线（报送、决策、调度、备注）")

@@ -29,6 +29,35 @@ class EvacuationIn(Schema):
     incident: int | None = Field(None, description="所属事件 id")
     shelters: list[int] | None = Field(None, description="指定使用的避难场所 id；省略则用全部可接收的避难场所")
     max_travel_min: float | None = Field(None, description="最长行车时间（分钟），超出的避难场所不安排")
+    bus_seats: int | None = Field(None, description="每车座位数；省略则取登记客车的最少座位数，无登记客车取默认值")
+
+
+class VillageTransportOut(Schema):
+    village_id: int
+    code: str
+    name: str
+    population: int
+    share: float = Field(description="需车辆转运的人口比例")
+    share_source: str = Field(description="village：本村数据；default：系统默认值")
+    people: int = Field(description="需转运人数 = ⌈人口 × 比例⌉")
+    needed: int = Field(description="所需车次 = ⌈需转运人数 ÷ 座位数⌉")
+    vehicles: int = Field(description="分配的客车数")
+    trips: int | None = Field(description="每车趟数；null：无车可派")
+    longest_travel_min: float | None
+    clear_min: float | None = Field(description="转运完毕约需分钟数 = (2 × 趟数 − 1) × 最长行车时间")
+
+
+class TransportOut(Schema):
+    seats: int
+    seats_source: str
+    buses_available: int
+    default_share: float
+    people: int
+    needed: int
+    vehicles_used: int
+    max_trips: int
+    villages_without_bus: int
+    villages: list[VillageTransportOut]
 
 
 class AssignmentOut(Schema):
@@ -65,6 +94,7 @@ class EvacuationOut(Schema):
     longest_travel_min: float
     notes: list[str]
     created_at: datetime
+    transport: TransportOut | None = Field(description="车辆转运：每村需转运人数、车辆与趟数")
     assignments: list[AssignmentOut]
     shelters: list[ShelterLoadOut]
 
@@ -122,7 +152,7 @@ def _plan_detail(plan: EvacuationPlan) -> dict[str, Any]:
         "area_source": plan.area_source, "max_travel_min": plan.max_travel_min, "people_total": plan.people_total,
         "people_placed": plan.people_placed, "people_unplaced": plan.people_unplaced,
         "longest_travel_min": round(plan.longest_travel_s / 60, 1), "notes": plan.notes, "created_at": plan.created_at,
-        "assignments": [_assignment(row) for row in rows],
+        "transport": plan.transport or None, "assignments": [_assignment(row) for row in rows],
         "shelters": sorted(loads.values(), key=lambda load: -load["assigned"]),
     }
 

@@ -25,7 +25,7 @@ from yingji.core.scoping import facts_of
 from yingji.registry.queries import visible
 from yingji.registry.resources import spec_for
 
-from . import incidents
+from . import incidents, readiness
 from .incident_queries import readable_or_addressed
 from .models import (
     Dispatch,
@@ -100,6 +100,11 @@ def _check_plan(data: Mapping[str, Any]) -> dict[str, str]:
             problems[f"groups.{index}.name"] = "工作组名称不能为空"
         elif names.index(name) != index:
             problems[f"groups.{index}.name"] = f"工作组“{name}”重复"
+    required = data.get("required_resources") or []
+    if isinstance(required, list):
+        problems.update(readiness.check_requirements(required))
+    else:
+        problems["required_resources"] = "所需资源须为列表"
     for index, action in enumerate(data.get("actions") or []):
         where = f"actions.{index}"
         if not str(action.get("title") or "").strip():
@@ -210,8 +215,9 @@ def activate_plan(incident: Incident, plan: ResponsePlan, *, actor: Any, at: dat
                   ) -> PlanActivation:
     """Put a current plan into force for an incident: its actions become tasks due at activation + minutes.
 
-    The incident goes to 'responding'. :raises ValidationError: on ``plan`` (not current, wrong type, already
-    activated) or ``status`` (incident closed).
+    The incident goes to 'responding'; the plan's required resources are checked against what is available
+    (`readiness`), shortfalls becoming requests or tasks. :raises ValidationError: on ``plan`` (not current, wrong
+    type, already activated) or ``status`` (incident closed).
     """
     ensure_may_change(incident, actor, "事件")
     if incident.status == IncidentStatus.CLOSED:
@@ -235,8 +241,10 @@ def activate_plan(incident: Incident, plan: ResponsePlan, *, actor: Any, at: dat
     text = f"启动《{plan.name}》（第 {plan.version} 版）：下达 {len(tasks)} 项任务"
     incidents.add_timeline_entry(incident, TimelineKind.DECISION, text + (f"，通知{notified}" if notified else ""),
                                  actor=actor, time=when, data={"activation": activation.pk, "plan": plan.pk})
+    checked = readiness.check_on_activation(activation, actor=actor)
     audit.record(ResponseAudit.ACTIVATE, actor=actor, object_type="command.incident", object_id=incident.pk,
-                 object_repr=str(incident), after={"plan": plan.pk, "version": plan.version, "tasks": len(tasks)})
+                 object_repr=str(incident), after={"plan": plan.pk, "version": plan.version, "tasks": len(tasks),
+                                                   "short": [r["label"] for r in checked if not r["met"]]})
     events.publish(ResponseTopic.ACTIVATED, {"id": activation.pk, "kind": "command.planactivation",
                                              "incident_id": incident.pk, "plan": plan.name, "tasks": len(tasks)},
                    scope=facts_of(incident))

@@ -151,6 +151,9 @@ class ActivationOut(Schema):
     version: int
     activated_at: datetime
     tasks: int
+    readiness: list[dict[str, Any]] = Field(
+        description="所需资源核查：required/available/met/short、最近的可用力量 candidates、缺口跟进 follow_up")
+    readiness_checked_at: datetime | None
 
 
 class TaskOut(Schema):
@@ -208,7 +211,8 @@ def activate_plan(request: HttpRequest, pk: int, payload: ActivateIn) -> Status[
 def _activation(activation: PlanActivation) -> dict[str, Any]:
     return {"id": activation.pk, "plan_id": activation.plan_id, "plan": activation.plan.name,
             "version": activation.plan.version, "activated_at": activation.activated_at,
-            "tasks": activation.tasks.count()}
+            "tasks": activation.tasks.count(), "readiness": activation.readiness,
+            "readiness_checked_at": activation.readiness_checked_at}
 
 
 @router.get("/incidents/{pk}/activations", response=list[ActivationOut], summary="本事件已启动的预案")

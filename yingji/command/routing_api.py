@@ -7,20 +7,20 @@ Fastest route, the nearest N resources by travel time and isochrones. Handlers v
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
-import numpy as np
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from shapely.geometry import mapping
 
-from yingji.core.geo import haversine_m
 from yingji.registry.queries import visible
 from yingji.registry.resources import spec_for
 
 from . import roads
+from .nearest import rank_by_road
 from .network import road_network
 from .routing import RoadNetwork, RoutingError, Snap
 
@@ -142,20 +142,8 @@ def nearest_resources(request: HttpRequest, payload: NearestIn) -> dict[str, Any
     name_field = spec.list_fields[0]
     rows = list(visible(spec, request.user, params).exclude(longitude=None).exclude(latitude=None)
                 .values_list("id", name_field, "longitude", "latitude"))
-    items: list[dict[str, Any]] = []
-    unreachable = 0
-    if rows:
-        reach = network.reach(origin)
-        times = reach.times_to_points(np.array([(lon, lat) for _, _, lon, lat in rows], dtype=float))
-        unreachable = int(np.count_nonzero(~np.isfinite(times)))
-        for index in np.argsort(times, kind="stable")[: payload.n]:
-            if not np.isfinite(times[index]):
-                break
-            pk, name, lon, lat = rows[index]
-            route = reach.route_to(network.snap(lon, lat, field_name="kind"))
-            items.append({"id": pk, "name": str(name), "lon": lon, "lat": lat, "time_s": route.time_s,
-                          "length_m": route.length_m,
-                          "straight_m": haversine_m(payload.origin.lon, payload.origin.lat, lon, lat)})
+    ranked, unreachable = rank_by_road(network, origin, rows, payload.n)
+    items = [asdict(item) for item in ranked]
     return {"kind": payload.kind, "snapped": _snap_out(origin, "from"), "items": items, "candidates": len(rows),
             "unreachable": unreachable}
 

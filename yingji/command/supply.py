@@ -92,7 +92,7 @@ def _demands(rows: Any, actor: Any) -> list[SupplyDemand]:
     return demands
 
 
-def _available(actor: Any, item: str, unit: str) -> list[tuple[StockItem, Decimal]]:
+def available_stock(actor: Any, item: str, unit: str) -> list[tuple[StockItem, Decimal]]:
     """Stock items of this name (and unit, when given) the actor can see, less what planned orders reserve."""
     spec = spec_for("stock-items")
     assert spec is not None
@@ -109,7 +109,7 @@ def _available(actor: Any, item: str, unit: str) -> list[tuple[StockItem, Decima
 def _allocate_item(plan: SupplyPlan, demands: list[SupplyDemand], actor: Any, notes: list[str]) -> list[SupplyOrder]:
     """One item's transportation problem: stock → demands by travel time; shortfall kept on each demand."""
     first = demands[0]
-    stock = _available(actor, first.item, first.unit)
+    stock = available_stock(actor, first.item, first.unit)
     if not stock:
         notes.append(f"没有可调用的“{first.item}”库存")
         for demand in demands:
@@ -121,7 +121,7 @@ def _allocate_item(plan: SupplyPlan, demands: list[SupplyDemand], actor: Any, no
     reaches = {}
     for row, (item, _) in enumerate(stock):
         lon, lat = item.warehouse.longitude, item.warehouse.latitude
-        assert lon is not None and lat is not None  # unplaced warehouses are excluded by _available
+        assert lon is not None and lat is not None  # unplaced warehouses are excluded by available_stock
         try:
             reach = network.reach(network.snap(lon, lat))
         except RoutingError:

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from . import incident_queries, response
-from .models import EvacuationPlan, IncidentStatus, IncidentType
+from . import incident_queries, incidents, response
+from .models import EvacuationPlan, IncidentStatus, IncidentType, PlanActivation
 from .models.incidents import LEVEL_CHOICES
 
 
@@ -23,11 +24,11 @@ from .models.incidents import LEVEL_CHOICES
 @ensure_csrf_cookie
 def incidents_view(request: HttpRequest) -> HttpResponse:
     """Open incidents first, then the latest closed ones; a form to record a new report."""
-    incidents = incident_queries.visible_incidents(request.user)
+    found = incident_queries.visible_incidents(request.user)
     context = {
         "nav_part": "command",
-        "open_incidents": incidents.exclude(status=IncidentStatus.CLOSED)[:100],
-        "closed_incidents": incidents.filter(status=IncidentStatus.CLOSED)[:20],
+        "open_incidents": found.exclude(status=IncidentStatus.CLOSED)[:100],
+        "closed_incidents": found.filter(status=IncidentStatus.CLOSED)[:20],
         "incident_types": IncidentType.choices,
     }
     return render(request, "command/incidents.html", context)
@@ -42,7 +43,10 @@ def board_view(request: HttpRequest, pk: int) -> HttpResponse:
         "nav_part": "command",
         "incident": incident,
         "plans": response.applicable_plans(incident),
+        "activations": PlanActivation.objects.filter(incident=incident).select_related("plan"),
+        "revision": incidents.casualty_revision(incident, timezone.now()),
         "board_i18n": _board_strings(),
+        "countdown_i18n": {"left": _("剩余"), "closed": _("已过期"), "days": _("天"), "hours": _("小时")},
     }
     return render(request, "command/board.html", context)
 

@@ -96,14 +96,17 @@ def replace_demo_roads(*, actor: Any = None) -> int:
 
 
 def set_demo_populations(*, actor: Any = None) -> int:
-    """Give every village its DEMO resident count, labelled as an estimate; real figures are never overwritten."""
+    """Give every village its DEMO resident count and share needing transport, labelled as an estimate; real
+    figures are never overwritten."""
     populations = demo_geography.village_populations()
+    shares = demo_geography.village_transport_shares()
     villages = list(AdminArea.objects.filter(
         code__in=populations, population_source__in=("", demo_geography.POPULATION_SOURCE)))
     for village in villages:
         village.population = populations[village.code]
         village.population_source = demo_geography.POPULATION_SOURCE
-    AdminArea.objects.bulk_update(villages, ["population", "population_source"], batch_size=500)
+        village.transport_share = shares[village.code]
+    AdminArea.objects.bulk_update(villages, ["population", "population_source", "transport_share"], batch_size=500)
     audit.record(AuditAction.IMPORT, actor=actor, object_type="core.adminarea", object_repr="演示数据：村人口估算",
                  after={"count": len(villages), "source": demo_geography.POPULATION_SOURCE, "demo": True})
     return len(villages)

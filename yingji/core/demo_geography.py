@@ -375,6 +375,22 @@ def village_populations() -> dict[str, int]:
     return result
 
 
+# Demo shares of residents without their own transport (evacuation by bus): communities near a seat have more
+# cars and short walks to pick-up points; rural villages have more elderly residents left at home.
+_URBAN_TRANSPORT_SHARE = (0.10, 0.25)
+_RURAL_TRANSPORT_SHARE = (0.25, 0.45)
+
+
+def village_transport_shares() -> dict[str, float]:
+    """Code → DEMO share (0–1) of residents who must be carried in an evacuation (seeded; not survey data)."""
+    rng = random.Random(2111220)
+    result = {}
+    for code, name, _ in _villages():
+        low, high = _URBAN_TRANSPORT_SHARE if any(k in name for k in _URBAN_MARKERS) else _RURAL_TRANSPORT_SHARE
+        result[code] = round(rng.uniform(low, high), 2)
+    return result
+
+
 def village_points() -> list[dict[str, Any]]:
     """Return the 178 villages as ``[{code, name, town_code, lon, lat}]`` (WGS84), sorted by code.
 

@@ -51,6 +51,8 @@ class EvacuationPlan(OwnedModel):
     people_unplaced = models.PositiveIntegerField("未能安置人数", default=0, editable=False)
     longest_travel_s = models.FloatField("最长行车时间(秒)", default=0, editable=False)
     notes = models.JSONField("说明", default=list, blank=True, editable=False)
+    transport = models.JSONField("车辆转运", default=dict, blank=True, editable=False,
+                                 help_text="每村需转运人数、所需车辆、分配车辆与趟数（command.transport）")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="编制人")
 

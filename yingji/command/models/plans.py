@@ -117,6 +117,9 @@ class PlanActivation(TimeStampedModel):
     activated_at = models.DateTimeField("启动时间")
     activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name="启动人")
+    readiness = models.JSONField("资源核查结果", default=list, blank=True, editable=False,
+                                 help_text="每项所需资源：需要、可用、缺口、最近的可用力量及缺口的跟进（command.readiness）")
+    readiness_checked_at = models.DateTimeField("资源核查时间", null=True, blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope_rule = INCIDENT_SCOPE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -33,6 +34,9 @@ class AdminArea(models.Model):
     population = models.PositiveIntegerField("常住人口", null=True, blank=True,
                                              help_text="村（社区）常住人口；用于威胁区人口统计和疏散安置")
     population_source = models.CharField("人口来源", max_length=200, blank=True)
+    transport_share = models.FloatField(
+        "需转运人口比例", null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="无自有交通工具、疏散时需车辆转运的常住人口比例（0–1）；留空取系统默认值")
 
     class Meta:
         ordering = ["code"]

@@ -178,6 +178,9 @@ def build_vehicles(teams: list[Record], warehouses: list[Record], medical: list[
             for base, department in zip(command_bases[:3], (EMERGENCY, FIRE, POLICE), strict=True)]
     out += [_vehicle(rng, plates, VehicleType.TRANSPORT, "载重 10t", command_bases[0], TRANSPORT) for _ in range(2)]
     out += [_vehicle(rng, plates, VehicleType.CRANE, "起重 25t", command_bases[0], TRANSPORT) for _ in range(2)]
+    # Buses the transport bureau can requisition for an evacuation (seats read by command.transport).
+    out += [_vehicle(rng, plates, VehicleType.TRANSPORT, "大型客车 45 座", command_bases[i % len(command_bases)],
+                     TRANSPORT) for i in range(8)]
     return out
 
 

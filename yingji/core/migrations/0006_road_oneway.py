@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_adminarea_population'),
+        ('core', '0005_adminarea_transport_share'),
     ]
 
     operations = [
