@@ -51,8 +51,8 @@ def test_the_pac_migration_froze_the_same_figures() -> None:
 
 
 # Every AEGL and ERPG the table holds, 60-min AEGL-1/2/3 (None = NR) and ERPG-1/2/3 in ppm, with where the
-# expected figure was checked. "(verify)": not read in the stored source itself this pass (only acrylonitrile's
-# PAC row in the HAZEL workbook copy was), so still to be checked against the EPA/AIHA table.
+# expected figure was checked. "(verify)": not re-read in a stored copy of its source this pass. The PAC rows
+# were read in HAZEL's copy of the Rev. 29 workbook, where PAC-n is the 60-min AEGL-n if one exists.
 FINAL_AEGLS = "U.S. EPA Final AEGLs (162), 2014-10-03"
 PAC29 = "DOE PAC Rev. 29 workbook (kociembadamian/HAZEL data/chemicals.json)"
 EXPECTED_60_MIN = [
@@ -64,16 +64,16 @@ EXPECTED_60_MIN = [
     ("氯化氢（无水）", (1.8, 22, 100), (3, 20, 150), f"{FINAL_AEGLS} (verify)"),
     ("二氧化硫", (0.20, 0.75, 30), (0.3, 3, 25), f"{FINAL_AEGLS} (verify)"),
     ("氰化氢", (1.0, 7.1, 15), (None, 10, 25), f"{FINAL_AEGLS} (verify)"),
-    ("环氧乙烷", (None, 45, 200), (None, 50, 500), f"{FINAL_AEGLS}; NRC AEGL vol. 9 (was 4 h/8 h 14/35) (verify)"),
+    ("环氧乙烷", (None, 45, 200), (None, 50, 500), f"{PAC29}: PAC-2/3 45/200; was 4 h/8 h 14/35"),
     ("二氧化氮", (0.50, 12, 20), (1, 15, 30), f"{FINAL_AEGLS} (verify)"),
     ("磷化氢", (None, 2.0, 3.6), (None, 0.5, 5), f"{FINAL_AEGLS} (verify)"),
-    ("一氧化碳", (None, 83, 330), (200, 350, 500), f"{PAC29}: PAC-2/-3 83/330 = AEGL"),
+    ("一氧化碳", (None, 83, 330), (200, 350, 500), f"{PAC29}: PAC-2/3 83/330 (PAC-1 75 is not an AEGL)"),
     ("苯", (52.0, 800.0, 4000.0), (50, 150, 1000), "AEGL = DOMAIN §9 and command.toxicity (verify)"),
     ("甲苯", None, (50, 300, 1000), "AIHA ERPG (verify); no final 60-min AEGL taken"),
     ("甲醇", (530, 2100, 7200), (200, 1000, 5000), f"{PAC29}: PAC-1/2/3 = AEGL"),
     ("苯乙烯", None, (50, 250, 1000), "AIHA ERPG (verify); no final 60-min AEGL taken"),
-    ("丙烯腈", (0.15, 1.7, 28), (10, 35, 75), f"{PAC29}: PAC = AEGL; NRC AEGL vol. 17 (was ERPG only)"),
-    ("二硫化碳", (13, 160, 480), (1, 50, 500), "DOE PAC Rev. 29 per colleague; NRC vol. 7; was ERPG only (verify)"),
+    ("丙烯腈", (0.15, 1.7, 28), (10, 35, 75), f"{PAC29}: PAC 0.15/1.7/28; was ERPG only"),
+    ("二硫化碳", (13, 160, 480), (1, 50, 500), f"{PAC29}: PAC 13/160/480; was ERPG only"),
 ]
 
 

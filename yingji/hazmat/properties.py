@@ -46,13 +46,14 @@ SOURCES: Final[dict[str, str]] = {
 }
 
 # Per entry, where a figure was checked against more than the generic source above (replaces SOURCES[key]).
+# DOE makes PAC-n the 60-min AEGL-n where one exists (carbon tetrachloride's PAC-2/3 13/340 = its Final AEGLs).
 ENTRY_SOURCES: Final[dict[str, dict[str, str]]] = {
-    "环氧乙烷": {"aegl": "U.S. EPA AEGL 60 分钟值，Final AEGLs（2014-10-03）；NRC AEGL 第 9 卷；"
-                         "AEGL-1 NR (verify)"},
-    "二硫化碳": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3（kociembadamian/HAZEL "
+    "环氧乙烷": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-2/3 45/200 ppm（kociembadamian/HAZEL "
+                         "data/chemicals.json）；NRC AEGL 第 9 卷；AEGL-1 NR (verify)"},
+    "二硫化碳": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 13/160/480 ppm（kociembadamian/HAZEL "
                          "data/chemicals.json）；NRC AEGL 第 7 卷 (verify)"},
-    "丙烯腈": {"aegl": "DOE PAC Rev. 29 PAC-1/2/3 = 60 分钟 AEGL（kociembadamian/HAZEL data/chemicals.json）；"
-                      "NRC AEGL 第 17 卷 (verify)"},
+    "丙烯腈": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 0.15/1.7/28 ppm（kociembadamian/HAZEL "
+                       "data/chemicals.json）；NRC AEGL 第 17 卷 (verify)"},
 }
 
 

@@ -7,13 +7,14 @@ from django.db import migrations
 # Ethylene oxide held 4 h/8 h figures; carbon disulfide and acrylonitrile had no AEGL, so their ERPGs were used.
 CORRECTIONS = {
     "环氧乙烷": ((None, 14, 35), (None, 45, 200),
-             "U.S. EPA AEGL 60 分钟值，Final AEGLs（2014-10-03）；NRC AEGL 第 9 卷；AEGL-1 NR (verify)"),
+             "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-2/3 45/200 ppm（kociembadamian/HAZEL "
+             "data/chemicals.json）；NRC AEGL 第 9 卷；AEGL-1 NR (verify)"),
     "二硫化碳": ((None, None, None), (13, 160, 480),
-             "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3（kociembadamian/HAZEL data/chemicals.json）；"
-             "NRC AEGL 第 7 卷 (verify)"),
+             "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 13/160/480 ppm（kociembadamian/HAZEL "
+             "data/chemicals.json）；NRC AEGL 第 7 卷 (verify)"),
     "丙烯腈": ((None, None, None), (0.15, 1.7, 28),
-            "DOE PAC Rev. 29 PAC-1/2/3 = 60 分钟 AEGL（kociembadamian/HAZEL data/chemicals.json）；"
-            "NRC AEGL 第 17 卷 (verify)"),
+            "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 0.15/1.7/28 ppm（kociembadamian/HAZEL "
+            "data/chemicals.json）；NRC AEGL 第 17 卷 (verify)"),
 }
 
 
