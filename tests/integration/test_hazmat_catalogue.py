@@ -179,6 +179,7 @@ def test_the_migration_corrects_old_aegls_and_keeps_users_figures(db: Any) -> No
     migration = importlib.import_module("yingji.hazmat.migrations.0006_correct_aegl_60min_values")
     Chemical.objects.filter(name="环氧乙烷").update(aegl1_ppm=None, aegl2_ppm=14, aegl3_ppm=35, sources={})
     Chemical.objects.filter(name="丙烯腈").update(aegl1_ppm=None, aegl2_ppm=None, aegl3_ppm=None)
+    Chemical.objects.filter(name="氰化氢").update(aegl1_ppm=1.0, aegl2_ppm=7.1, aegl3_ppm=15)
     Chemical.objects.filter(name="二硫化碳").update(aegl1_ppm=10, aegl2_ppm=100, aegl3_ppm=400)  # edited by hand
 
     class Apps:
@@ -192,6 +193,7 @@ def test_the_migration_corrects_old_aegls_and_keeps_users_figures(db: Any) -> No
     assert "NRC AEGL 第 9 卷" in eo.sources["aegl"]
     acn = Chemical.objects.get(name="丙烯腈")
     assert (acn.aegl1_ppm, acn.aegl2_ppm, acn.aegl3_ppm) == (0.15, 1.7, 28)
+    assert Chemical.objects.get(name="氰化氢").aegl1_ppm == 2.0
     cs2 = Chemical.objects.get(name="二硫化碳")
     assert (cs2.aegl1_ppm, cs2.aegl2_ppm, cs2.aegl3_ppm) == (10, 100, 400)
 

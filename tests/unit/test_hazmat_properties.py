@@ -56,14 +56,14 @@ def test_the_pac_migration_froze_the_same_figures() -> None:
 FINAL_AEGLS = "U.S. EPA Final AEGLs (162), 2014-10-03"
 PAC29 = "DOE PAC Rev. 29 workbook (kociembadamian/HAZEL data/chemicals.json)"
 EXPECTED_60_MIN = [
-    ("氯", (0.5, 2.0, 20.0), (1, 3, 20), "AEGL = DOMAIN §9 and command.toxicity (verify)"),
+    ("氯", (0.5, 2.0, 20.0), (1, 3, 20), f"{PAC29}: PAC 0.5/2/20"),
     ("氨", (30.0, 160.0, 1100.0), (25, 150, 1500), "AEGL = DOMAIN §9 and command.toxicity (verify)"),
-    ("硫化氢", (0.51, 27.0, 50.0), (0.1, 30, 100), "AEGL = DOMAIN §9 and command.toxicity (verify)"),
-    ("氟化氢", (1.0, 24.0, 44.0), (2, 20, 50), "AEGL = DOMAIN §9 and command.toxicity (verify)"),
+    ("硫化氢", (0.51, 27.0, 50.0), (0.1, 30, 100), f"{PAC29}: PAC 0.51/27/50"),
+    ("氟化氢", (1.0, 24.0, 44.0), (2, 20, 50), f"{PAC29}: PAC 1/24/44"),
     ("光气", (None, 0.30, 0.75), (None, 0.5, 1.5), f"{FINAL_AEGLS} (verify)"),
-    ("氯化氢（无水）", (1.8, 22, 100), (3, 20, 150), f"{FINAL_AEGLS} (verify)"),
+    ("氯化氢（无水）", (1.8, 22, 100), (3, 20, 150), f"{PAC29}: PAC 1.8/22/100"),
     ("二氧化硫", (0.20, 0.75, 30), (0.3, 3, 25), f"{FINAL_AEGLS} (verify)"),
-    ("氰化氢", (1.0, 7.1, 15), (None, 10, 25), f"{FINAL_AEGLS} (verify)"),
+    ("氰化氢", (2.0, 7.1, 15), (None, 10, 25), f"{PAC29}: PAC 2.0/7.1/15; AEGL-1 was the 8 h 1.0"),
     ("环氧乙烷", (None, 45, 200), (None, 50, 500), f"{PAC29}: PAC-2/3 45/200; was 4 h/8 h 14/35"),
     ("二氧化氮", (0.50, 12, 20), (1, 15, 30), f"{FINAL_AEGLS} (verify)"),
     ("磷化氢", (None, 2.0, 3.6), (None, 0.5, 5), f"{FINAL_AEGLS} (verify)"),
@@ -89,7 +89,7 @@ def test_the_table_lists_every_entry_with_an_aegl_or_erpg() -> None:
 
 
 def test_corrected_entries_name_their_own_source() -> None:
-    for name in ("环氧乙烷", "二硫化碳", "丙烯腈"):
+    for name in ("环氧乙烷", "二硫化碳", "丙烯腈", "氰化氢"):
         assert "60 分钟" in ENTRY_SOURCES[name]["aegl"] and "(verify)" in ENTRY_SOURCES[name]["aegl"]
     frozen = importlib.import_module("yingji.hazmat.migrations.0006_correct_aegl_60min_values").CORRECTIONS
     assert {name: (new, source) for name, (_old, new, source) in frozen.items()} == {

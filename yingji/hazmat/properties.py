@@ -22,7 +22,8 @@ have no PAC in Rev. 29 (diesel fuels): their field stays empty.
 
 AEGLs are the 60-minute ones. Ethylene oxide's (NR/45/200) replace 4 h/8 h figures held before; carbon
 disulfide (13/160/480) and acrylonitrile (0.15/1.7/28, = its PAC in Rev. 29) now have theirs, so their ERPGs
-no longer draw the zones. `ENTRY_SOURCES` names where those were checked (migration 0006 corrects old rows).
+no longer draw the zones; hydrogen cyanide's AEGL-1 is 2.0 ppm (1.0 was the 8 h figure). `ENTRY_SOURCES` names
+where those were checked (migration 0006 corrects old rows).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ ENTRY_SOURCES: Final[dict[str, dict[str, str]]] = {
                          "data/chemicals.json）；NRC AEGL 第 7 卷 (verify)"},
     "丙烯腈": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 0.15/1.7/28 ppm（kociembadamian/HAZEL "
                        "data/chemicals.json）；NRC AEGL 第 17 卷 (verify)"},
+    "氰化氢": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 2.0/7.1/15 ppm（kociembadamian/HAZEL "
+                       "data/chemicals.json）；NRC AEGL 第 2 卷（丙酮氰醇一章沿用同值）(verify)"},
 }
 
 
@@ -88,7 +91,7 @@ PROPERTIES: Final[dict[str, Properties]] = {
     "氯化氢（无水）": P(36.46, aegl_ppm=(1.8, 22, 100), erpg_ppm=(3, 20, 150), idlh_ppm=50, mac_mg_m3=7.5),
     "二氧化硫": P(64.07, aegl_ppm=(0.20, 0.75, 30), erpg_ppm=(0.3, 3, 25), idlh_ppm=100, pc_twa_mg_m3=5,
                pc_stel_mg_m3=10),
-    "氰化氢": P(27.03, 5.6, 40.0, -18, aegl_ppm=(1.0, 7.1, 15), erpg_ppm=(None, 10, 25), idlh_ppm=50, mac_mg_m3=1),
+    "氰化氢": P(27.03, 5.6, 40.0, -18, aegl_ppm=(2.0, 7.1, 15), erpg_ppm=(None, 10, 25), idlh_ppm=50, mac_mg_m3=1),
     "异氰酸甲酯": P(57.05, 5.3, 26.0, -7, idlh_ppm=3, pc_twa_mg_m3=0.05, pc_stel_mg_m3=0.08, pac=(0.025, 0.067, 0.2)),
     "溴甲烷": P(94.94, 10, 16, idlh_ppm=250, pc_twa_mg_m3=2, pac=(19, 210, 740)),
     "环氧乙烷": P(44.05, 3.0, 100, aegl_ppm=(None, 45, 200), erpg_ppm=(None, 50, 500), idlh_ppm=800, pc_twa_mg_m3=2),

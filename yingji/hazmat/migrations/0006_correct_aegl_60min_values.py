@@ -4,7 +4,7 @@ from django.db import migrations
 
 # Frozen here (not imported from yingji.hazmat.properties) so the migration means the same thing forever:
 # standard entry → (old AEGL-1/2/3 stored, corrected 60-min AEGL-1/2/3, source), ppm, None = NR / not stored.
-# Ethylene oxide held 4 h/8 h figures; carbon disulfide and acrylonitrile had no AEGL, so their ERPGs were used.
+# Ethylene oxide held 4 h/8 h figures and hydrogen cyanide its 8 h AEGL-1; carbon disulfide and acrylonitrile had no AEGL, so their ERPGs were used.
 CORRECTIONS = {
     "环氧乙烷": ((None, 14, 35), (None, 45, 200),
              "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-2/3 45/200 ppm（kociembadamian/HAZEL "
@@ -15,6 +15,9 @@ CORRECTIONS = {
     "丙烯腈": ((None, None, None), (0.15, 1.7, 28),
             "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 0.15/1.7/28 ppm（kociembadamian/HAZEL "
             "data/chemicals.json）；NRC AEGL 第 17 卷 (verify)"),
+    "氰化氢": ((1.0, 7.1, 15), (2.0, 7.1, 15),
+            "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 2.0/7.1/15 ppm（kociembadamian/HAZEL "
+            "data/chemicals.json）；NRC AEGL 第 2 卷（丙酮氰醇一章沿用同值）(verify)"),
 }
 
 
