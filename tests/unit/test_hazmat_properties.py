@@ -57,7 +57,7 @@ FINAL_AEGLS = "U.S. EPA Final AEGLs (162), 2014-10-03"
 PAC29 = "DOE PAC Rev. 29 workbook (kociembadamian/HAZEL data/chemicals.json)"
 EXPECTED_60_MIN = [
     ("氯", (0.5, 2.0, 20.0), (1, 3, 20), f"{PAC29}: PAC 0.5/2/20"),
-    ("氨", (30.0, 160.0, 1100.0), (25, 150, 1500), "AEGL = DOMAIN §9 and command.toxicity (verify)"),
+    ("氨", (30.0, 160.0, 1100.0), (25, 150, 1500), f"{PAC29}: PAC 30/160/1100"),
     ("硫化氢", (0.51, 27.0, 50.0), (0.1, 30, 100), f"{PAC29}: PAC 0.51/27/50"),
     ("氟化氢", (1.0, 24.0, 44.0), (2, 20, 50), f"{PAC29}: PAC 1/24/44"),
     ("光气", (None, 0.30, 0.75), (None, 0.5, 1.5), f"{FINAL_AEGLS} (verify)"),
