@@ -173,3 +173,33 @@ def test_regrade_all_follows_a_changed_entry(people: Any, client_for: Any, enter
     unit.refresh_from_db()
     assert (unit.s, unit.r, unit.grade, unit.contributions[0]["beta"]) == (2, 2, 4, 2)
     assert AuditEvent.objects.filter(object_repr="全部单元重新辨识分级").count() == 1
+
+
+def test_the_migration_corrects_old_aegls_and_keeps_users_figures(db: Any) -> None:
+    migration = importlib.import_module("yingji.hazmat.migrations.0006_correct_aegl_60min_values")
+    Chemical.objects.filter(name="环氧乙烷").update(aegl1_ppm=None, aegl2_ppm=14, aegl3_ppm=35, sources={})
+    Chemical.objects.filter(name="丙烯腈").update(aegl1_ppm=None, aegl2_ppm=None, aegl3_ppm=None)
+    Chemical.objects.filter(name="氰化氢").update(aegl1_ppm=1.0, aegl2_ppm=7.1, aegl3_ppm=15)
+    Chemical.objects.filter(name="二硫化碳").update(aegl1_ppm=10, aegl2_ppm=100, aegl3_ppm=400)  # edited by hand
+
+    class Apps:
+        @staticmethod
+        def get_model(app: str, name: str) -> type[Chemical]:
+            return Chemical
+
+    migration.correct_aegl(Apps, None)
+    eo = Chemical.objects.get(name="环氧乙烷")
+    assert (eo.aegl1_ppm, eo.aegl2_ppm, eo.aegl3_ppm) == (None, 45, 200)
+    assert "NRC AEGL 第 9 卷" in eo.sources["aegl"]
+    acn = Chemical.objects.get(name="丙烯腈")
+    assert (acn.aegl1_ppm, acn.aegl2_ppm, acn.aegl3_ppm) == (0.15, 1.7, 28)
+    assert Chemical.objects.get(name="氰化氢").aegl1_ppm == 2.0
+    cs2 = Chemical.objects.get(name="二硫化碳")
+    assert (cs2.aegl1_ppm, cs2.aegl2_ppm, cs2.aegl3_ppm) == (10, 100, 400)
+
+
+def test_a_new_database_seeds_the_corrected_aegls(db: Any) -> None:
+    cs2 = Chemical.objects.get(name="二硫化碳")
+    assert (cs2.aegl1_ppm, cs2.aegl2_ppm, cs2.aegl3_ppm) == (13, 160, 480)
+    assert "NRC AEGL 第 7 卷" in cs2.sources["aegl"]
+    assert Chemical.objects.get(name="苯").sources["aegl"].startswith("U.S. EPA AEGL 60 分钟值（")

@@ -99,3 +99,26 @@ def test_pac_figures_are_ordered_and_in_a_known_unit() -> None:
         assert props.aegl_ppm is None and props.erpg_ppm is None, name  # PAC only where both are absent
         given = [v for v in props.pac or () if v is not None]
         assert given == sorted(given), name
+
+
+def test_acrylonitrile_orange_zone_uses_the_corrected_aegl_2() -> None:
+    # 60-min AEGL-2 1.7 ppm (DOE PAC Rev. 29 = AEGL), not ERPG-2 35 ppm as before: 1.7 · 53.06 / 24.45 = 3.689 mg/m³.
+    acrylonitrile = find_chemical("丙烯腈")
+    levels = {t.zone: t for t in thresholds(acrylonitrile)}
+    assert (levels["orange"].level, levels["orange"].ppm, levels["orange"].source) == ("AEGL-2", 1.7, AEGL_SOURCE)
+    assert levels["orange"].mg_m3 == pytest.approx(3.689, abs=0.001)
+    assert [(levels[z].level, levels[z].ppm) for z in ("red", "yellow")] == [("AEGL-3", 28), ("AEGL-1", 0.15)]
+    release = zones.Release(q_g_s=500.0, u_m_s=3.0, wind_from_deg=90.0, stability="D", lon=122.03, lat=41.25)
+    features = zones.threat_zones(release, list(levels.values())).feature_collection()["features"]
+    orange = next(f for f in features if f["properties"]["zone"] == "orange")
+    assert orange["properties"]["level"] == "AEGL-2" and orange["properties"]["threshold_ppm"] == 1.7
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("环氧乙烷", [("AEGL-3", 200), ("AEGL-2", 45), (None, None)]),  # no AEGL-1 or ERPG-1 or PAC-1: no yellow
+    ("二硫化碳", [("AEGL-3", 480), ("AEGL-2", 160), ("AEGL-1", 13)]),  # AEGL before its ERPG 500/50/1
+])
+def test_corrected_aegls_drive_the_zones(name: str, expected: list[tuple[str | None, float | None]]) -> None:
+    levels = {t.zone: t for t in thresholds(find_chemical(name))}
+    got = [(levels[z].level, levels[z].ppm) if z in levels else (None, None) for z in ("red", "orange", "yellow")]
+    assert got == expected

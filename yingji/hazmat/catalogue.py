@@ -26,7 +26,7 @@ from yingji.core.scoping import Principal, ScopeFacts
 
 from .constants import HazmatAudit
 from .models import Chemical, UnitInventory
-from .properties import PROPERTIES, SOURCES
+from .properties import ENTRY_SOURCES, PROPERTIES, SOURCES
 from .substances import (
     SUBSTANCES,
     Catalogue,
@@ -117,7 +117,8 @@ def _seed_properties(chemical: Chemical, name: str) -> None:
     for field, value in values.items():
         setattr(chemical, field, value)
     chemical.pac_unit = props.pac_unit
-    chemical.sources = {SOURCE_KEY[f]: SOURCES[SOURCE_KEY[f]] for f, v in values.items() if v is not None}
+    sources = {**SOURCES, **ENTRY_SOURCES.get(name, {})}
+    chemical.sources = {SOURCE_KEY[f]: sources[SOURCE_KEY[f]] for f, v in values.items() if v is not None}
 
 
 @transaction.atomic

@@ -19,6 +19,11 @@ table already has (methanol 530/2100/7200 ppm = AEGL; carbon monoxide AEGL-2/-3 
 **(verify)** against DOE's own Table 3. Entries without `pac` were not looked up (sulfur trioxide,
 TDI, vinyl chloride, propylene oxide, cyclohexane, n-hexane, propylene, hydrogen, LPG, petrol, crude oil) or
 have no PAC in Rev. 29 (diesel fuels): their field stays empty.
+
+AEGLs are the 60-minute ones. Ethylene oxide's (NR/45/200) replace 4 h/8 h figures held before; carbon
+disulfide (13/160/480) and acrylonitrile (0.15/1.7/28, = its PAC in Rev. 29) now have theirs, so their ERPGs
+no longer draw the zones; hydrogen cyanide's AEGL-1 is 2.0 ppm (1.0 was the 8 h figure). `ENTRY_SOURCES` names
+where those were checked (migration 0006 corrects old rows).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["PROPERTIES", "SOURCES", "Properties"]
+__all__ = ["ENTRY_SOURCES", "PROPERTIES", "SOURCES", "Properties"]
 
 # Where each kind of figure comes from (the field names of `Properties` and of the stored Chemical).
 SOURCES: Final[dict[str, str]] = {
@@ -39,6 +44,19 @@ SOURCES: Final[dict[str, str]] = {
     "idlh_ppm": "NIOSH IDLH 立即威胁生命和健康浓度 (verify)",
     "oel": "GBZ 2.1-2019 工作场所有害因素职业接触限值 第1部分：化学有害因素 (verify)",
     "pac": "U.S. DOE PAC Rev. 29（2016）保护行动标准，60 分钟 PAC-1/2/3 (verify)",
+}
+
+# Per entry, where a figure was checked against more than the generic source above (replaces SOURCES[key]).
+# DOE makes PAC-n the 60-min AEGL-n where one exists (carbon tetrachloride's PAC-2/3 13/340 = its Final AEGLs).
+ENTRY_SOURCES: Final[dict[str, dict[str, str]]] = {
+    "环氧乙烷": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-2/3 45/200 ppm（kociembadamian/HAZEL "
+                         "data/chemicals.json）；NRC AEGL 第 9 卷；AEGL-1 NR (verify)"},
+    "二硫化碳": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 13/160/480 ppm（kociembadamian/HAZEL "
+                         "data/chemicals.json）；NRC AEGL 第 7 卷 (verify)"},
+    "丙烯腈": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 0.15/1.7/28 ppm（kociembadamian/HAZEL "
+                       "data/chemicals.json）；NRC AEGL 第 17 卷 (verify)"},
+    "氰化氢": {"aegl": "U.S. EPA AEGL 60 分钟值 = DOE PAC Rev. 29 PAC-1/2/3 2.0/7.1/15 ppm（kociembadamian/HAZEL "
+                       "data/chemicals.json）；NRC AEGL 第 2 卷（丙酮氰醇一章沿用同值）(verify)"},
 }
 
 
@@ -73,10 +91,10 @@ PROPERTIES: Final[dict[str, Properties]] = {
     "氯化氢（无水）": P(36.46, aegl_ppm=(1.8, 22, 100), erpg_ppm=(3, 20, 150), idlh_ppm=50, mac_mg_m3=7.5),
     "二氧化硫": P(64.07, aegl_ppm=(0.20, 0.75, 30), erpg_ppm=(0.3, 3, 25), idlh_ppm=100, pc_twa_mg_m3=5,
                pc_stel_mg_m3=10),
-    "氰化氢": P(27.03, 5.6, 40.0, -18, aegl_ppm=(1.0, 7.1, 15), erpg_ppm=(None, 10, 25), idlh_ppm=50, mac_mg_m3=1),
+    "氰化氢": P(27.03, 5.6, 40.0, -18, aegl_ppm=(2.0, 7.1, 15), erpg_ppm=(None, 10, 25), idlh_ppm=50, mac_mg_m3=1),
     "异氰酸甲酯": P(57.05, 5.3, 26.0, -7, idlh_ppm=3, pc_twa_mg_m3=0.05, pc_stel_mg_m3=0.08, pac=(0.025, 0.067, 0.2)),
     "溴甲烷": P(94.94, 10, 16, idlh_ppm=250, pc_twa_mg_m3=2, pac=(19, 210, 740)),
-    "环氧乙烷": P(44.05, 3.0, 100, aegl_ppm=(None, 14, 35), erpg_ppm=(None, 50, 500), idlh_ppm=800, pc_twa_mg_m3=2),
+    "环氧乙烷": P(44.05, 3.0, 100, aegl_ppm=(None, 45, 200), erpg_ppm=(None, 50, 500), idlh_ppm=800, pc_twa_mg_m3=2),
     "二氧化氮": P(46.01, aegl_ppm=(0.50, 12, 20), erpg_ppm=(1, 15, 30), idlh_ppm=20, pc_twa_mg_m3=5,
                pc_stel_mg_m3=10),
     "磷化氢": P(34.00, 1.6, None, aegl_ppm=(None, 2.0, 3.6), erpg_ppm=(None, 0.5, 5), idlh_ppm=50, mac_mg_m3=0.3),
@@ -108,8 +126,10 @@ PROPERTIES: Final[dict[str, Properties]] = {
                pac=(1200, 1700, 10000)),
     "乙醚": P(74.12, 1.9, 36.0, -45, idlh_ppm=1900, pc_twa_mg_m3=300, pc_stel_mg_m3=500, pac=(500, 3200, 19000)),
     "环氧丙烷": P(58.08, 2.3, 36.0, -37, idlh_ppm=400, pc_twa_mg_m3=5),
-    "丙烯腈": P(53.06, 3.0, 17.0, -1, erpg_ppm=(10, 35, 75), idlh_ppm=85, pc_twa_mg_m3=1, pc_stel_mg_m3=2),
-    "二硫化碳": P(76.14, 1.3, 50.0, -30, erpg_ppm=(1, 50, 500), idlh_ppm=500, pc_twa_mg_m3=5, pc_stel_mg_m3=10),
+    "丙烯腈": P(53.06, 3.0, 17.0, -1, aegl_ppm=(0.15, 1.7, 28), erpg_ppm=(10, 35, 75), idlh_ppm=85, pc_twa_mg_m3=1,
+               pc_stel_mg_m3=2),
+    "二硫化碳": P(76.14, 1.3, 50.0, -30, aegl_ppm=(13, 160, 480), erpg_ppm=(1, 50, 500), idlh_ppm=500,
+                 pc_twa_mg_m3=5, pc_stel_mg_m3=10),
     "柴油": P(None, 0.6, 6.5, 55),
     "原油": P(None, 1.1, 6.0),
     # Others. Formaldehyde's PAC (= its 60-min AEGLs) from DOE PAC Rev. 29; M = 12.011 + 2·1.008 + 15.999.
