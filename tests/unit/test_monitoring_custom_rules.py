@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gettext
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,16 +72,25 @@ def test_single_kinds_replace_the_packs_and_levelled_ones_are_added() -> None:
     assert kinds == [("custom_1", RuleKind.THRESHOLD), ("offline", RuleKind.OFFLINE), ("range", RuleKind.RANGE)]
 
 
-@pytest.mark.parametrize(("kind", "params", "line"), [
+ENGLISH_MO = Path(__file__).resolve().parents[2] / "yingji/locale/en/LC_MESSAGES/django.mo"
+
+
+@pytest.mark.parametrize(("kind", "params", "line", "english_line"), [
     (RuleKind.THRESHOLD, {"direction": "high", "first": 80, "second": 90, "deadband": 2},
-     "H ≥ 80 °C，HH ≥ 90 °C；回差 2"),
+     "H ≥ 80 °C，HH ≥ 90 °C；回差 2", "H ≥ 80 °C, HH ≥ 90 °C; deadband 2"),
     (RuleKind.THRESHOLD, {"direction": "low", "first": 5, "delay_samples": 3, "delay_seconds": 30},
-     "L ≤ 5 °C；延时 3 个读数、30 秒"),
+     "L ≤ 5 °C；延时 3 个读数、30 秒", "L ≤ 5 °C; delay 3 readings, 30 s"),
     (RuleKind.RATE, {"trend": "fall", "first": 0.02, "second": 0.05, "window_s": 300},
-     "300 秒内每分钟下降 ≥ 0.02 °C/min，二级 0.05"),
-    (RuleKind.OFFLINE, {"intervals": 3}, "3 × 采样周期无数据"),
-    (RuleKind.FLAT_LINE, {"epsilon": 0, "hold_samples": 30}, "读数在 ±0 °C 内保持 30 个读数"),
-    (RuleKind.RANGE, {"low": None, "high": 120}, "有效范围 [-∞, 120] °C"),
+     "300 秒内每分钟下降 ≥ 0.02 °C/min，二级 0.05", "fall ≥ 0.02 °C/min over 300 s, level 2 0.05"),
+    (RuleKind.OFFLINE, {"intervals": 3}, "3 × 采样周期无数据", "no data for 3 × the sampling interval"),
+    (RuleKind.FLAT_LINE, {"epsilon": 0, "hold_samples": 30}, "读数在 ±0 °C 内保持 30 个读数",
+     "reading within ±0 °C for 30 readings"),
+    (RuleKind.RANGE, {"low": None, "high": 120}, "有效范围 [-∞, 120] °C", "valid range [-∞, 120] °C"),
 ])
-def test_rules_read_as_one_line(kind: RuleKind, params: dict[str, Any], line: str) -> None:
+def test_rules_read_as_one_line_in_the_readers_language(kind: RuleKind, params: dict[str, Any], line: str,
+                                                        english_line: str) -> None:
     assert text(kind, params, "°C") == line
+    # The English catalogue as compiled: every phrase of the line has an entry with the same placeholders.
+    with ENGLISH_MO.open("rb") as compiled:
+        english = gettext.GNUTranslations(compiled)
+    assert text(kind, params, "°C", english.gettext) == english_line

@@ -19,6 +19,9 @@ class MonitoringConfig(AppConfig):
     # `yingji demo` (serving): called with the server's URL once loaded; returns one line to print.
     demo_background = "yingji.monitoring.demo.runner.start_in_background"
     demo_ticks = (Tick("monitoring_tick", 30),)  # offline, escalation, rollups (docs/deploy.md: every 30 s)
+    # Rule-form labels, rule-line phrases and pack rule names, put in the catalogue by `yingji i18n_labels`.
+    label_tables = ("yingji.monitoring.rules.custom.LABELS", "yingji.monitoring.rules.custom.FIELD_CHOICES",
+                    "yingji.monitoring.rules.custom.TEXT_PHRASES", "yingji.monitoring.rule_packs.packs.RULE_NAMES")
 
     def enterprise_safety_facts(self, enterprise: Any) -> list[Any]:
         """The per-enterprise safety dashboard's hook (yingji.core.safety_facts), read-only."""

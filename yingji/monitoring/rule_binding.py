@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from .models import Channel, ChannelRule
 from .rule_packs import PACKS
@@ -21,6 +22,8 @@ from .rules import ChannelRules, ChannelSpec, shared
 from .rules.custom import attach, build, describe, text
 
 _CACHE_LIMIT: Final[int] = 200_000
+# The punctuation-only phrases of TEXT_PHRASES, which `yingji i18n_labels` skips (no Han), for makemessages.
+_PUNCTUATION: Final = (gettext_noop("{a}、{b}"), gettext_noop("{a}，{b}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +136,9 @@ def rules_in_force(channel: Channel) -> dict[str, Any]:
     rules = []
     for rule_id, kind, name, params in describe(build_rules(channel, list(own.values()))):
         mine = own.get(rule_id)
-        rules.append({"rule_id": rule_id, "kind": kind.value, "kind_label": kind.label, "name": name,
-                      "params": params, "text": text(kind, params, channel.unit),
+        # Labels, pack rule names and the rule line in the reader's language (a name typed for a channel has no entry).
+        rules.append({"rule_id": rule_id, "kind": kind.value, "kind_label": gettext(kind.label),
+                      "name": gettext(name), "params": params,
+                      "text": text(kind, params, channel.unit, gettext),
                       "source": "channel" if mine else "pack", "id": mine.pk if mine else None})
     return {"channel": channel.pk, "unit": channel.unit, "rules": rules}

@@ -125,3 +125,9 @@ PACKS: Final[dict[str, RulePack]] = {
         RulePack("tool_elock", "动火工具电子锁", ()),  # lock state only: alarms come from yingji.worksafety
     )
 }
+
+# The names of the packs' rules (rule lists, alarm text), listed in `label_tables` so pages can translate them.
+RULE_NAMES: Final[tuple[str, ...]] = tuple(
+    sorted({t.name for p in PACKS.values() for c in p.channels for t in c.thresholds}
+           | {r.name for p in PACKS.values() for c in p.channels for r in c.rates})
+)

@@ -10,7 +10,7 @@ them cleaned or raises :class:`RuleFieldErrors` naming every wrong field in Chin
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Final
@@ -20,8 +20,8 @@ from yingji.monitoring.rules.evaluator import ChannelRules
 from yingji.monitoring.rules.health import FlatLineRule, OfflineRule, RangeRule
 from yingji.monitoring.rules.levelled import Direction, RateOfChangeRule, ThresholdRule, Trend
 
-__all__ = ["FIELDS", "FIELD_CHOICES", "LABELS", "SINGLE_KINDS", "CustomRule", "RuleFieldErrors", "RuleKind",
-           "attach", "build", "check", "describe", "text"]
+__all__ = ["FIELDS", "FIELD_CHOICES", "LABELS", "SINGLE_KINDS", "TEXT_PHRASES", "CustomRule", "RuleFieldErrors",
+           "RuleKind", "attach", "build", "check", "describe", "text"]
 
 
 class RuleKind(StrEnum):
@@ -260,30 +260,51 @@ def describe(rules: ChannelRules) -> list[tuple[str, RuleKind, str, dict[str, An
     return found
 
 
-def text(kind: RuleKind, params: Mapping[str, Any], unit: str) -> str:
-    """One line a person reads: "H ≥ 80 °C，HH ≥ 90 °C；回差 2；延时 3 个读数、10 秒"."""
+# The phrases of :func:`text`, each a whole format so a catalogue can reorder it (listed in `label_tables`).
+TEXT_PHRASES: Final[dict[str, str]] = {
+    "samples": "{n} 个读数", "seconds": "{n} 秒", "both": "{a}、{b}", "levels": "{a}，{b}",
+    "deadband": "；回差 {v}", "delay": "；延时 {v}", "second": "，二级 {v}",
+    "rise": "{window} 秒内每分钟上升 ≥ {v} {unit}/min", "fall": "{window} 秒内每分钟下降 ≥ {v} {unit}/min",
+    "offline": "{n} × 采样周期无数据", "flat": "读数在 ±{v} {unit} 内保持 {hold}",
+    "range": "有效范围 [{low}, {high}] {unit}",
+}
+
+
+def _identity(phrase: str) -> str:
+    return phrase
+
+
+def text(kind: RuleKind, params: Mapping[str, Any], unit: str,
+         translate: Callable[[str], str] = _identity) -> str:
+    """One line a person reads: "H ≥ 80 °C，HH ≥ 90 °C；回差 2；延时 3 个读数、10 秒"; ``translate`` (gettext)
+    turns each phrase of :data:`TEXT_PHRASES` into the reader's language."""
     p = params
-    delay = "、".join(part for part in (
-        f"{p['delay_samples']} 个读数" if p.get("delay_samples", 1) > 1 else "",
-        f"{fmt(p['delay_seconds'])} 秒" if p.get("delay_seconds") else "") if part)
-    tail = "".join((f"；回差 {fmt(p['deadband'])}" if p.get("deadband") else "", f"；延时 {delay}" if delay else ""))
+
+    def say(key: str, **values: Any) -> str:
+        return translate(TEXT_PHRASES[key]).format(**values)
+
+    def joined(samples: Any, seconds: Any) -> str:
+        parts = [part for part in (say("samples", n=samples) if samples > 1 else "",
+                                   say("seconds", n=fmt(seconds)) if seconds else "") if part]
+        return say("both", a=parts[0], b=parts[1]) if len(parts) == 2 else "".join(parts)
+
+    delay = joined(p.get("delay_samples", 1), p.get("delay_seconds"))
+    tail = "".join((say("deadband", v=fmt(p["deadband"])) if p.get("deadband") else "",
+                    say("delay", v=delay) if delay else ""))
     if kind is RuleKind.THRESHOLD:
         high = p["direction"] == "high"
         sign, names = ("≥", ("H", "HH")) if high else ("≤", ("L", "LL"))
-        levels = [f"{names[0]} {sign} {fmt(p['first'])} {unit}"]
+        line = f"{names[0]} {sign} {fmt(p['first'])} {unit}"
         if p.get("second") is not None:
-            levels.append(f"{names[1]} {sign} {fmt(p['second'])} {unit}")
-        return "，".join(levels) + tail
+            line = say("levels", a=line, b=f"{names[1]} {sign} {fmt(p['second'])} {unit}")
+        return line + tail
     if kind is RuleKind.RATE:
-        verb = "上升" if p["trend"] == "rise" else "下降"
-        second = f"，二级 {fmt(p['second'])}" if p.get("second") is not None else ""
-        return f"{fmt(p['window_s'])} 秒内每分钟{verb} ≥ {fmt(p['first'])} {unit}/min{second}" + tail
+        second = say("second", v=fmt(p["second"])) if p.get("second") is not None else ""
+        return say(p["trend"], window=fmt(p["window_s"]), v=fmt(p["first"]), unit=unit) + second + tail
     if kind is RuleKind.OFFLINE:
-        return f"{fmt(p['intervals'])} × 采样周期无数据"
+        return say("offline", n=fmt(p["intervals"]))
     if kind is RuleKind.FLAT_LINE:
-        hold = "、".join(part for part in (
-            f"{p['hold_samples']} 个读数" if p.get("hold_samples", 1) > 1 else "",
-            f"{fmt(p['hold_seconds'])} 秒" if p.get("hold_seconds") else "") if part)
-        return f"读数在 ±{fmt(p.get('epsilon', 0))} {unit} 内保持 {hold}"
+        hold = joined(p.get("hold_samples", 1), p.get("hold_seconds"))
+        return say("flat", v=fmt(p.get("epsilon", 0)), unit=unit, hold=hold)
     low, high = p.get("low"), p.get("high")
-    return f"有效范围 [{'-∞' if low is None else fmt(low)}, {'+∞' if high is None else fmt(high)}] {unit}"
+    return say("range", low="-∞" if low is None else fmt(low), high="+∞" if high is None else fmt(high), unit=unit)
