@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import LinearConstraint
+from scipy.sparse import csr_matrix
 
+from yingji.command import allocation
 from yingji.command.allocation import AllocationError, Party, allocate
 
 INF = math.inf
@@ -113,3 +117,23 @@ def test_limits_hold_and_everything_reachable_moves(supply: list[int], demand: l
     # Every pair is allowed, so the amount moved is the smaller side's total.
     assert result.moved == min(sum(supply), sum(demand))
     assert result.total_cost == sum(s.amount * s.unit_cost for s in result.shipments)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_whole_amounts_move_as_much_by_maximum_flow_as_by_the_linear_programme(seed: int) -> None:
+    """Phase 1 for whole amounts is a maximum flow; on sparse random problems (unreachable pairs, short
+    places) it moves exactly what the LP phase moves, and the cheapest plan costs the same."""
+    rng = np.random.default_rng(seed)
+    supply, demand = rng.integers(0, 60, 12).astype(float), rng.integers(0, 40, 9).astype(float)
+    cost = np.where(rng.random((12, 9)) < 0.6, np.inf, rng.uniform(60, 900, (12, 9)))
+    rows, cols = np.nonzero(np.isfinite(cost))
+    by_flow = allocation._max_flow(rows, cols, supply, demand)
+    n = len(rows)
+    limits = [LinearConstraint(csr_matrix((np.ones(n), (rows, np.arange(n))), shape=(12, n)), 0, supply),
+              LinearConstraint(csr_matrix((np.ones(n), (cols, np.arange(n))), shape=(9, n)), 0, demand)]
+    by_lp = -allocation._phase(-np.ones(n), limits, True)[1]
+    assert by_flow == pytest.approx(by_lp, abs=1e-6)
+    sources = [Party(f"v{i}", a) for i, a in enumerate(supply)]
+    sinks = [Party(f"s{j}", a) for j, a in enumerate(demand)]
+    whole, fractional = allocate(sources, sinks, cost, integral=True), allocate(sources, sinks, cost)
+    assert whole.moved == pytest.approx(fractional.moved) and whole.total_cost == pytest.approx(fractional.total_cost)
