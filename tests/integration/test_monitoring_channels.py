@@ -117,3 +117,48 @@ def test_a_new_range_acts_on_the_next_batch(gas: GasDetector, owner: Client) -> 
     fault.refresh_from_db()
     assert fault.recovered_at is not None
     assert Alarm.objects.filter(channel=gas.channel, category="process", grade=2, recovered_at=None).exists()
+
+
+def page(gas: GasDetector) -> str:
+    return f"/monitoring/devices/{gas.device.pk}/"
+
+
+def form(**fields: Any) -> dict[str, Any]:
+    return {"metric": "combustible_gas", "unit": "%LEL", "range_min": "0", "range_max": "100",
+            "sample_interval_s": "10", "design_value": "", **fields}
+
+
+def test_the_device_page_form_changes_and_adds_channels(gas: GasDetector, owner: Client) -> None:
+    editing = owner.get(page(gas) + f"?channel={gas.channel.pk}").content.decode()
+    assert 'id="channel-form"' in editing and f'name="channel" value="{gas.channel.pk}"' in editing
+    assert 'value="%LEL"' in editing
+    done = owner.post(page(gas) + "channels/", form(channel=gas.channel.pk, range_max="150", publish_readings="on"))
+    assert done.status_code == 302 and done["Location"].endswith("#channels")
+    channel = Channel.objects.get(pk=gas.channel.pk)
+    assert (channel.range_max, channel.publish_readings) == (150, True)
+    added = owner.post(page(gas) + "channels/", form(metric="toxic_gas", unit="ppm"))
+    assert added.status_code == 302 and gas.device.channels.filter(metric="toxic_gas", unit="ppm").exists()
+
+
+def test_the_form_shows_field_errors_and_keeps_what_was_typed(gas: GasDetector, owner: Client) -> None:
+    response = owner.post(page(gas) + "channels/", form(channel=gas.channel.pk, range_max="lots", unit="ppm"))
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert 'has-error"><label for="c-range_max">' in body and "必须是数字" in body and 'value="lots"' in body
+    missing = owner.post(page(gas) + "channels/", form(channel=gas.channel.pk, unit="", sample_interval_s=""))
+    body = missing.content.decode()
+    assert missing.status_code == 422 and 'has-error"><label for="c-sample_interval_s">' in body
+    post(gas.client(), batch(gas.channel.pk, [10.0]))
+    locked = owner.post(page(gas) + "channels/", form(channel=gas.channel.pk, metric="toxic_gas"))
+    assert locked.status_code == 422 and "不能修改指标" in locked.content.decode()
+    assert Channel.objects.get(pk=gas.channel.pk).unit == "%LEL"  # nothing of a refused form is saved
+
+
+def test_the_form_is_only_for_those_who_may_change_the_device(gas: GasDetector, people: Any,
+                                                              client_for: Any) -> None:
+    reader = client_for(people.auditor)
+    assert 'id="channel-form"' not in reader.get(page(gas)).content.decode()
+    refused = reader.post(page(gas) + "channels/", form(channel=gas.channel.pk, unit="ppm"))
+    assert refused.status_code == 422 and "无权修改" in refused.content.decode()
+    assert client_for(people.officer_b).post(page(gas) + "channels/", form(unit="ppm")).status_code == 404
+    assert Channel.objects.get(pk=gas.channel.pk).unit == "%LEL" and Channel.objects.count() == 1
