@@ -182,3 +182,37 @@ def test_map_colours_a_device_by_its_live_status(page: Any, asgi_url: str, data:
     assert popup.locator("a").get_attribute("href") == f"/monitoring/devices/{device.pk}/"
     page.wait_for_timeout(400)  # the popup's fade-in
     screenshot(page, "map_device_alarm")
+
+
+def test_device_list_filters_by_live_status_and_leads_to_the_device_page(page: Any, asgi_url: str,
+                                                                         data: BrowserData) -> None:
+    quiet, alarmed = detector(data, "GAS-甲-01"), detector(data, "GAS-甲-02")
+    report(alarmed, [10.0, 55.0])  # 55 %LEL: second level, red as on the map
+    sign_in(page, asgi_url, data.officer.username)
+    page.goto(f"{asgi_url}/monitoring/alarms/")
+    page.click("a.btn[href='/monitoring/devices/']")  # the console links to the list
+    assert page.locator("h1").inner_text() == "监测设备"
+    rows = page.locator("[data-testid=device-list] tbody tr[data-device]")
+    assert rows.count() == 2
+    pill = page.locator(f"tr[data-device='{alarmed.pk}'] .live-pill")
+    assert pill.inner_text() == "二级报警"
+    assert pill.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(201, 42, 42)"  # map's #c92a2a
+    assert page.locator(f"tr[data-device='{quiet.pk}'] .live-pill").inner_text() == "正常"
+    page.select_option("#f-live", "alarm2")
+    page.click("#device-filters button[type=submit]")
+    page.wait_for_url("**live=alarm2**")
+    assert rows.count() == 1 and rows.first.get_attribute("data-device") == str(alarmed.pk)
+    screenshot(page, "device_list")
+
+    page.click(f"tr[data-device='{alarmed.pk}'] a >> text=GAS-甲-02")
+    page.wait_for_url(f"**/monitoring/devices/{alarmed.pk}/")
+    assert page.locator("h1").inner_text() == "罐区可燃气体探测器"
+    channel = alarmed.channels.get()
+    page.click(f"tr[data-channel='{channel.pk}'] a.btn")  # the channel form, filled with the channel
+    assert page.input_value("#c-unit") == "%LEL"
+    page.fill("#c-sample_interval_s", "5")
+    page.click("#channel-form button[type=submit]")
+    wait_js(page, f"document.querySelector(\"tr[data-channel='{channel.pk}']\").cells[3].textContent === '5'")
+    channel.refresh_from_db()
+    assert channel.sample_interval_s == 5
+    screenshot(page, "device_page_channels", full_page=True)

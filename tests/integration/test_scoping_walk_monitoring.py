@@ -33,6 +33,8 @@ DETAIL_REQUESTS: dict[tuple[str, str], tuple[str, Any, int]] = {
                                                    "params": {"direction": "high", "first": 30}}, 201),
     ("/channel-rules/{pk}", "patch"): ("rule", {"name": "被改"}, 200),
     ("/channel-rules/{pk}", "delete"): ("rule", None, 204),
+    ("/devices/{pk}/channels", "post"): ("device", {"metric": "toxic_gas", "unit": "ppm"}, 201),
+    ("/channels/{pk}", "patch"): ("channel", {"unit": "ppm"}, 200),
     ("/devices/{pk}/retire", "post"): ("device", {"reason": "被停用"}, 200),  # last: it ends the others
 }
 COLLECTIONS = {"/readings", "/readings/backfill", "/devices", "/devices/import", "/alarms", "/dead-letters",

@@ -190,6 +190,30 @@ def import_devices(request: HttpRequest, file: File[UploadedFile], dry_run: Form
                                         dry_run=dry_run, valid_rows_only=valid_rows_only, sheet=sheet or None)
 
 
+@router.post("/devices/{pk}/channels", response={201: ChannelOut}, summary="为已有设备增加通道")
+def add_channel(request: HttpRequest, pk: int, payload: ChannelIn) -> Status[Channel]:
+    """403 只读用户；404 设备不在权限范围内；422 字段错误（如规则包不支持的指标、重复的指标）。"""
+    device = queries.device_for_change(request.user, pk)
+    return Status(201, devices.create_channel(device, payload.dict(), actor=request.user))
+
+
+class ChannelPatch(Schema):
+    metric: str | None = Field(None, max_length=64, description="通道已有读数后不能修改")
+    unit: str | None = Field(None, max_length=16)
+    range_min: float | None = None
+    range_max: float | None = None
+    sample_interval_s: float | None = None
+    design_value: float | None = None
+    publish_readings: bool | None = None
+
+
+@router.patch("/channels/{pk}", response=ChannelOut, summary="修改通道（单位、量程、采样周期、设计值、实时推送）")
+def update_channel(request: HttpRequest, pk: int, payload: ChannelPatch) -> Channel:
+    """只改提交的字段；修改后规则立即按新参数生效。403 只读用户；404 不在权限范围内；422 字段错误。"""
+    channel = queries.channel_for_change(request.user, pk)
+    return devices.update_channel(channel, payload.dict(exclude_unset=True), actor=request.user)
+
+
 class CredentialOut(Schema):
     id: int
     prefix: str

@@ -49,6 +49,7 @@ class MonitoringAction(models.TextChoices):
 
     DEVICE_CREATED = "monitoring.device.create", "新增设备"
     CHANNEL_CREATED = "monitoring.channel.create", "新增通道"
+    CHANNEL_UPDATED = "monitoring.channel.update", "修改通道"
     CREDENTIAL_ISSUED = "monitoring.credential.issue", "签发设备令牌"
     CREDENTIAL_REVOKED = "monitoring.credential.revoke", "吊销设备令牌"
     DEVICE_UPDATED = "monitoring.device.update", "修改设备"

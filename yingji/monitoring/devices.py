@@ -17,13 +17,16 @@ from yingji.core.scoping import facts_of
 
 from . import alarms
 from .constants import MonitoringAction
-from .models import Alarm, AlarmStatus, Channel, Device, DeviceCredential, DeviceStatus
+from .models import Alarm, AlarmStatus, Channel, Device, DeviceCredential, DeviceStatus, Reading
 from .rule_binding import build_rules
 from .rules import Category, Change, Level, Transition
 
 # What a device's owner may change after registration; its code, type and owner are its identity.
 UPDATABLE_FIELDS = frozenset({"name", "vendor", "protocol", "installation_point", "address", "longitude",
                               "latitude", "status"})
+# What may change on a channel; the metric only while the channel has no readings (they would change meaning).
+CHANNEL_FIELDS = frozenset({"metric", "unit", "range_min", "range_max", "sample_interval_s", "design_value",
+                            "publish_readings"})
 
 
 def new_device(data: Mapping[str, Any], *, actor: Any) -> Device:
@@ -57,11 +60,32 @@ def create_device(data: Mapping[str, Any], *, actor: Any) -> Device:
 def create_channel(device: Device, data: Mapping[str, Any], *, actor: Any) -> Channel:
     """Add a channel to a device; its rules must build from the device type's pack and the overrides."""
     ensure_may_change(device, actor, "设备")
+    if device.status == DeviceStatus.RETIRED:
+        raise ValidationError({"device": "设备已停用，不能增加通道"})
     channel = Channel(device=device, **data)
     channel.full_clean()
     build_rules(channel)
     channel.save(force_insert=True)
     audit.record_change(MonitoringAction.CHANNEL_CREATED, channel, actor=actor, before=None)
+    return channel
+
+
+@transaction.atomic
+def update_channel(channel: Channel, data: Mapping[str, Any], *, actor: Any) -> Channel:
+    """Change a channel's unit, range, sample interval, design value or live publishing (its metric only while it
+    has no readings); the new rules must build. Saving moves ``updated_at``, so ingestion and the tick rebuild the
+    channel's rules from the rule cache on their next use."""
+    ensure_may_change(channel.device, actor, "设备")
+    if channel.device.status == DeviceStatus.RETIRED:
+        raise ValidationError({"device": "设备已停用，不能修改通道"})
+    if data.get("metric", channel.metric) != channel.metric and Reading.objects.filter(channel=channel).exists():
+        raise ValidationError({"metric": "该通道已有读数，不能修改指标（如需测量其他指标，请新增通道）"})
+    before = audit.snapshot(channel)
+    apply_fields(channel, data, allowed=CHANNEL_FIELDS)
+    channel.full_clean()
+    build_rules(channel)
+    channel.save()
+    audit.record_change(MonitoringAction.CHANNEL_UPDATED, channel, actor=actor, before=before)
     return channel
 
 

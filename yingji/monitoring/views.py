@@ -16,6 +16,7 @@ from yingji.core.models.areas import AreaLevel
 from yingji.core.scoping import Principal
 
 from . import queries
+from .devices import CHANNEL_FIELDS
 from .models import AlarmCategory, AlarmStatus, Channel, ChannelRule
 from .models.alarms import LEVEL_CHOICES
 from .models.channel_rules import RULE_KIND_CHOICES
@@ -116,11 +117,22 @@ def _rule_form(request: HttpRequest, device: Any, posted: dict[str, Any] | None)
     return {"values": values, "errors": {}, "editing": rule}
 
 
+def _channel_form(request: HttpRequest, device: Any) -> dict[str, Any]:
+    """The channel form's values: the channel being edited (``?channel=``), or a new channel's defaults."""
+    edit = request.GET.get("channel", "")
+    channel = device.channels.filter(pk=int(edit)).first() if edit.isdigit() else None
+    if channel is None:
+        return {"values": {"sample_interval_s": 30}, "errors": {}}
+    return {"values": {"channel": channel.pk, **{f: getattr(channel, f) for f in CHANNEL_FIELDS}}, "errors": {},
+            "editing": channel}
+
+
 @login_required
 def device_page(request: HttpRequest, pk: int, rule_form: dict[str, Any] | None = None,
-                status: int = 200) -> HttpResponse:
+                status: int = 200, channel_form: dict[str, Any] | None = None) -> HttpResponse:
     """A device: its channels with live charts (thresholds drawn), the rules in force on each (with a form to
-    add, change and remove a channel's own rules for those who may change the device) and its alarm history."""
+    add, change and remove a channel's own rules for those who may change the device), a form to add a channel or
+    change one (``?channel=``) and its alarm history."""
     device = queries.visible_devices(request.user).filter(pk=pk).prefetch_related("channels__custom_rules").first()
     if device is None:
         raise Http404(_("设备不存在或不在您的权限范围内"))
@@ -133,6 +145,7 @@ def device_page(request: HttpRequest, pk: int, rule_form: dict[str, Any] | None 
         "channels": device.channels.all(),
         "rule_channels": [{"channel": c, "rules": rules_in_force(c)["rules"]} for c in device.channels.all()],
         "may_change_rules": device.status != "retired" and queries.may_change_rules(request.user, device),
+        "channel_form": channel_form or _channel_form(request, device),
         "rule_kinds": _choices(RULE_KIND_CHOICES),
         "rule_fields": _rule_fields(form),
         "rule_form": form,
