@@ -33,6 +33,7 @@ from yingji.monitoring.models import DeadLetter, Reading
 pytestmark = [pytest.mark.mqtt, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 10.0
+STARTUP_TIMEOUT = 60.0  # a new `yingji mqtt` process: interpreter, Django, connection
 
 
 def _mosquitto() -> str | None:
@@ -272,7 +273,8 @@ def test_command_stops_gracefully_on_sigterm(broker: int, tmp_path: Path) -> Non
         pytest.fail(f"`yingji mqtt` never printed {text!r}; it printed:\n{''.join(seen)}")
 
     try:
-        wait_for("MQTT 已连接")
+        # A bound, not a timing: starting Python and Django took over 10 s at load 10 on 2 cores.
+        wait_for("MQTT 已连接", timeout=STARTUP_TIMEOUT)
         publisher = Device(broker, "GAS-X1")
         try:
             # "已连接" is printed before the broker has the subscription: a publish may come too early
