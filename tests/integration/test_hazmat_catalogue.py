@@ -203,3 +203,21 @@ def test_a_new_database_seeds_the_corrected_aegls(db: Any) -> None:
     assert (cs2.aegl1_ppm, cs2.aegl2_ppm, cs2.aegl3_ppm) == (13, 160, 480)
     assert "NRC AEGL 第 7 卷" in cs2.sources["aegl"]
     assert Chemical.objects.get(name="苯").sources["aegl"].startswith("U.S. EPA AEGL 60 分钟值（")
+
+
+def test_the_pac_migration_fills_empty_standard_entries_and_keeps_users_figures(db: Any) -> None:
+    migration = importlib.import_module("yingji.hazmat.migrations.0007_more_pac_values")
+    Chemical.objects.filter(name="环氧乙烷").update(pac1=None, pac2=None, pac3=None, sources={})
+    Chemical.objects.filter(name="环己烷").update(pac1=700, pac2=None, pac3=None)  # filled in by hand
+
+    class Apps:
+        @staticmethod
+        def get_model(app: str, name: str) -> type[Chemical]:
+            return Chemical
+
+    migration.fill_pac(Apps, None)
+    eo = Chemical.objects.get(name="环氧乙烷")
+    assert (eo.pac1, eo.pac2, eo.pac3, eo.pac_unit) == (5, 45, 200, "ppm")
+    assert "PAC Rev. 29" in eo.sources["pac"]
+    cyclohexane = Chemical.objects.get(name="环己烷")
+    assert (cyclohexane.pac1, cyclohexane.pac2, cyclohexane.pac3) == (700, None, None)

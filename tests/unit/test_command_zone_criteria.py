@@ -96,7 +96,8 @@ def test_pac_figures_are_ordered_and_in_a_known_unit() -> None:
     assert {"乙醇", "丙酮", "乙醚", "乙酸乙酯", "异氰酸甲酯", "溴甲烷", "甲醛（含量>90%）"} <= set(with_pac)
     for name, props in with_pac.items():
         assert props.pac_unit in ("ppm", "mg/m3"), name
-        assert props.aegl_ppm is None and props.erpg_ppm is None, name  # PAC only where both are absent
+        for n, aegl in enumerate(props.aegl_ppm or (None, None, None)):  # DOE: PAC-n is the AEGL-n if any
+            assert aegl is None or (props.pac_unit, props.pac[n]) == ("ppm", aegl), (name, n + 1)
         given = [v for v in props.pac or () if v is not None]
         assert given == sorted(given), name
 
@@ -115,7 +116,7 @@ def test_acrylonitrile_orange_zone_uses_the_corrected_aegl_2() -> None:
 
 
 @pytest.mark.parametrize(("name", "expected"), [
-    ("环氧乙烷", [("AEGL-3", 200), ("AEGL-2", 45), (None, None)]),  # no AEGL-1 or ERPG-1 or PAC-1: no yellow
+    ("环氧乙烷", [("AEGL-3", 200), ("AEGL-2", 45), ("PAC-1", 5)]),  # no AEGL-1 or ERPG-1: yellow from its PAC-1
     ("二硫化碳", [("AEGL-3", 480), ("AEGL-2", 160), ("AEGL-1", 13)]),  # AEGL before its ERPG 500/50/1
 ])
 def test_corrected_aegls_drive_the_zones(name: str, expected: list[tuple[str | None, float | None]]) -> None:

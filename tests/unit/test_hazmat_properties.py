@@ -44,7 +44,8 @@ def test_sources_cover_every_kind_of_figure() -> None:
 
 
 def test_the_pac_migration_froze_the_same_figures() -> None:
-    frozen = importlib.import_module("yingji.hazmat.migrations.0005_chemical_pac_values").PAC_REV29_PPM
+    frozen = {**importlib.import_module("yingji.hazmat.migrations.0005_chemical_pac_values").PAC_REV29_PPM,
+              **importlib.import_module("yingji.hazmat.migrations.0007_more_pac_values").PAC_REV29_PPM}
     assert frozen == {name: p.pac for name, p in PROPERTIES.items() if p.pac is not None}
     methane = next(c for c in CHEMICALS if c.name_en == "methane")
     assert methane.pac_ppm == PROPERTIES["甲烷、天然气"].pac  # the threat-zone table keeps in step

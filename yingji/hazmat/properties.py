@@ -16,9 +16,11 @@ TEEL-n, so a PAC can equal an AEGL this table does not carry (acetone, 1,3-butad
 figures were read from the Rev. 29 workbook as published in machine-readable form (kociembadamian/HAZEL,
 data/chemicals.json, converted from DOE's PacData.xlsx) and checked where the workbook repeats a figure this
 table already has (methanol 530/2100/7200 ppm = AEGL; carbon monoxide AEGL-2/-3 83/330 ppm); every one is
-**(verify)** against DOE's own Table 3. Entries without `pac` were not looked up (sulfur trioxide,
-TDI, vinyl chloride, propylene oxide, cyclohexane, n-hexane, propylene, hydrogen, LPG, petrol, crude oil) or
-have no PAC in Rev. 29 (diesel fuels): their field stays empty.
+**(verify)** against DOE's own Table 3. The zones take each tier in turn (AEGL-n, else ERPG-n, else PAC-n), so
+a PAC also fills a tier the others leave empty: ethylene oxide's yellow zone is its PAC-1 (5 ppm, a TEEL; no
+AEGL-1, no ERPG-1). Entries without `pac` were not looked up (sulfur trioxide, TDI, vinyl chloride, propylene
+oxide, n-hexane, propylene, hydrogen, LPG, petrol, crude oil) or have no PAC in Rev. 29 (diesel fuels):
+their field stays empty.
 
 AEGLs are the 60-minute ones. Ethylene oxide's (NR/45/200) replace 4 h/8 h figures held before; carbon
 disulfide (13/160/480) and acrylonitrile (0.15/1.7/28, = its PAC in Rev. 29) now have theirs, so their ERPGs
@@ -94,7 +96,8 @@ PROPERTIES: Final[dict[str, Properties]] = {
     "氰化氢": P(27.03, 5.6, 40.0, -18, aegl_ppm=(2.0, 7.1, 15), erpg_ppm=(None, 10, 25), idlh_ppm=50, mac_mg_m3=1),
     "异氰酸甲酯": P(57.05, 5.3, 26.0, -7, idlh_ppm=3, pc_twa_mg_m3=0.05, pc_stel_mg_m3=0.08, pac=(0.025, 0.067, 0.2)),
     "溴甲烷": P(94.94, 10, 16, idlh_ppm=250, pc_twa_mg_m3=2, pac=(19, 210, 740)),
-    "环氧乙烷": P(44.05, 3.0, 100, aegl_ppm=(None, 45, 200), erpg_ppm=(None, 50, 500), idlh_ppm=800, pc_twa_mg_m3=2),
+    "环氧乙烷": P(44.05, 3.0, 100, aegl_ppm=(None, 45, 200), erpg_ppm=(None, 50, 500), idlh_ppm=800, pc_twa_mg_m3=2,
+                 pac=(5, 45, 200)),  # PAC-1 (TEEL-1) gives the yellow zone AEGL-1 (NR) and ERPG-1 leave empty
     "二氧化氮": P(46.01, aegl_ppm=(0.50, 12, 20), erpg_ppm=(1, 15, 30), idlh_ppm=20, pc_twa_mg_m3=5,
                pc_stel_mg_m3=10),
     "磷化氢": P(34.00, 1.6, None, aegl_ppm=(None, 2.0, 3.6), erpg_ppm=(None, 0.5, 5), idlh_ppm=50, mac_mg_m3=0.3),
@@ -120,7 +123,7 @@ PROPERTIES: Final[dict[str, Properties]] = {
     "丙酮": P(58.08, 2.5, 12.8, -20, idlh_ppm=2500, pc_twa_mg_m3=300, pc_stel_mg_m3=450, pac=(200, 3200, 5700)),
     "汽油": P(None, 1.4, 7.6, -45, pc_twa_mg_m3=300),
     "苯乙烯": P(104.15, 0.9, 6.8, 31, erpg_ppm=(50, 250, 1000), idlh_ppm=700, pc_twa_mg_m3=50, pc_stel_mg_m3=100),
-    "环己烷": P(84.16, 1.3, 8.0, -20, idlh_ppm=1300, pc_twa_mg_m3=250),
+    "环己烷": P(84.16, 1.3, 8.0, -20, idlh_ppm=1300, pc_twa_mg_m3=250, pac=(800, 1700, 10000)),
     "正己烷": P(86.18, 1.1, 7.5, -22, idlh_ppm=1100, pc_twa_mg_m3=100, pc_stel_mg_m3=180),
     "乙酸乙酯": P(88.11, 2.0, 11.5, -4, idlh_ppm=2000, pc_twa_mg_m3=200, pc_stel_mg_m3=300,
                pac=(1200, 1700, 10000)),
